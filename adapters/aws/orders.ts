@@ -1,0 +1,60 @@
+/**
+ * orders on Lambda: SQS batches through an event source mapping with ReportBatchItemFailures.
+ * Each record stands alone: a transient failure is listed in `batchItemFailures` (only it is
+ * delivered again; after maxReceiveCount the queue's redrive policy moves it to the DLQ), a
+ * permanent one is written to the DLQ at once with its reason and not retried.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ */
+import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
+import { reasonOf } from '../../handlers/errors';
+import { processOrder, type OrderResult, type OrdersDeps } from '../../handlers/orders';
+import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
+import type { OrdersSettings } from '../../handlers/specs';
+import { batchResponse, queueMessage, type SqsBatchResponse, type SqsEvent, type SqsRecord } from './events/queue-message';
+import type { LambdaContext } from './images';
+import { ordersWiring } from './wiring';
+
+export interface OrdersWiring {
+  deps: OrdersDeps;
+  deadLetters: DeadLetterSink;
+  settings: OrdersSettings;
+}
+
+export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWiring) {
+  return async (event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse> => {
+    const logger = deps.logger.child({ function: 'orders', correlation_id: context?.awsRequestId });
+    const retry: string[] = [];
+    const handle = async (record: SqsRecord): Promise<OrderResult | undefined> => {
+      const message = queueMessage(record);
+      const log = logger.child({ message_id: message.id });
+      try {
+        return await processOrder(message, { ...deps, logger: log }, settings);
+      } catch (err) {
+        const decision = onFailure(err);
+        if (decision.action === 'retry') {
+          log.warn('order failed, will be retried', { reason: decision.reason, attempts: message.attempts });
+          retry.push(message.id);
+          return undefined;
+        }
+        try {
+          await deadLetters.record(deadLetterForMessage('orders', message.body, decision.reason, message.attempts, deps.clock.now()));
+          log.warn('order dead-lettered', { reason: decision.reason });
+        } catch (dlqErr) {
+          // Not written anywhere yet: let SQS deliver it again rather than lose it.
+          log.error('dead letter not written, will be retried', { reason: reasonOf(dlqErr) });
+          retry.push(message.id);
+        }
+        return undefined;
+      }
+    };
+    // Records are independent, so they run side by side; a conflict between two of them on one
+    // product is retried inside the ledger.
+    await Promise.all((event.Records ?? []).map(handle));
+    return batchResponse(retry);
+  };
+}
+
+let ready: ReturnType<typeof createOrdersHandler> | undefined;
+
+/** The Lambda entry point: `orders.handler`. */
+export const handler = (event: SqsEvent, context?: LambdaContext) => (ready ??= createOrdersHandler(ordersWiring()))(event, context);

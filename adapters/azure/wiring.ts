@@ -1,0 +1,125 @@
+/**
+ * Builds the SDK clients and ports once per process (module scope, reused while the instance is
+ * warm), each on first use so that a function builds only what it needs.
+ * Locally one Azurite connection string serves blob, queue and table; in Azure every client uses
+ * the app's managed identity through DefaultAzureCredential against the service URLs in the app
+ * settings (no account keys there). The Event Grid topic takes an access key locally (the
+ * stand-in) and Entra in Azure (the identity needs the EventGrid Data Sender role).
+ */
+import { AzureKeyCredential, EventGridPublisherClient } from '@azure/eventgrid';
+import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { jsonLogger, type Logger } from '../../handlers/ports/logger';
+import { azureEnvironment as env } from './environment';
+import { AzureBlobStore } from './ports/blob-store';
+import { ContainerDeadLetters, PoisonQueueDeadLetters } from './ports/dead-letters';
+import { AzureMessageBus } from './ports/message-bus';
+import { TableOrderLedger } from './ports/order-ledger';
+import { TableUserRepository } from './ports/user-repository';
+import { poisonQueueName } from './queue-encoding';
+
+export type Settings = Record<string, string | undefined>;
+
+let source: Settings = process.env;
+let current: Logger = jsonLogger();
+const cache = new Map<string, unknown>();
+
+export function required(settings: Settings, name: string): string {
+  const value = settings[name];
+  if (!value) throw new Error(`app setting ${name} is not set`);
+  return value;
+}
+
+/** One credential per process: it caches its tokens. The user-assigned identity is named by its client id. */
+function identity(s: Settings): TokenCredential {
+  if (!cache.has('credential')) {
+    const managedIdentityClientId = s[env.storage.managedIdentityClientId];
+    cache.set('credential', new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}));
+  }
+  return cache.get('credential') as TokenCredential;
+}
+const local = (s: Settings) => s[env.storage.connectionString];
+
+export function blobService(s: Settings): BlobServiceClient {
+  const cs = local(s);
+  return cs ? BlobServiceClient.fromConnectionString(cs) : new BlobServiceClient(required(s, env.storage.blobServiceUrl), identity(s));
+}
+
+export function queueService(s: Settings): QueueServiceClient {
+  const cs = local(s);
+  return cs ? QueueServiceClient.fromConnectionString(cs) : new QueueServiceClient(required(s, env.storage.queueServiceUrl), identity(s));
+}
+
+export function tableClient(s: Settings, table: string): TableClient {
+  const cs = local(s);
+  // Azurite serves plain http; the SDK refuses to send a shared key over it unless told.
+  return cs
+    ? TableClient.fromConnectionString(cs, table, { allowInsecureConnection: true })
+    : new TableClient(required(s, env.storage.tableServiceUrl), table, identity(s));
+}
+
+export function eventsPublisher(s: Settings): EventGridPublisherClient<'EventGrid'> {
+  const endpoint = required(s, env.orders.eventsTopicEndpoint);
+  const key = s[env.orders.eventsTopicKey];
+  if (!key) return new EventGridPublisherClient(endpoint, 'EventGrid', identity(s));
+  // A key is for local use: the stand-in topic listens on plain http.
+  const allowInsecureConnection = endpoint.startsWith('http://');
+  return new EventGridPublisherClient(endpoint, 'EventGrid', new AzureKeyCredential(key), { allowInsecureConnection });
+}
+
+export function buildImagesPorts(s: Settings) {
+  const blobs = blobService(s);
+  return {
+    blobs: new AzureBlobStore(blobs),
+    deadLetters: new ContainerDeadLetters(blobs.getContainerClient(required(s, env.images.deadLetterContainer))),
+    originalsContainer: required(s, env.images.originalsContainer),
+    compressedContainer: required(s, env.images.compressedContainer),
+  };
+}
+
+export function buildUsersPorts(s: Settings) {
+  return { users: new TableUserRepository(tableClient(s, required(s, env.users.usersTable))) };
+}
+
+export function buildOrdersPorts(s: Settings) {
+  const queues = queueService(s);
+  const ordersQueue = required(s, env.orders.ordersQueue);
+  return {
+    ledger: new TableOrderLedger(tableClient(s, required(s, env.orders.ledgerTable))),
+    bus: new AzureMessageBus(queues, {
+      queues: { payments: required(s, env.orders.paymentsQueue) },
+      topics: { events: eventsPublisher(s) },
+    }),
+    deadLetters: new PoisonQueueDeadLetters(queues.getQueueClient(poisonQueueName(ordersQueue))),
+  };
+}
+
+
+/** The app settings the functions read: the environment, unless a test or runner replaced it. */
+export function currentSettings(): Settings {
+  return source;
+}
+
+/** Replaces the settings and drops every client built from the old ones (tests, local runs). */
+export function useSettings(settings: Settings, log: Logger = current): void {
+  source = settings;
+  current = log;
+  cache.clear();
+}
+
+/** One value per process, built on first use. */
+function once<T>(key: string, build: (s: Settings) => T): () => T {
+  return () => {
+    if (!cache.has(key)) cache.set(key, build(source));
+    return cache.get(key) as T;
+  };
+}
+
+/** The logger every invocation's lines derive from (one JSON line per event). */
+export const logger = (): Logger => current;
+
+export const imagesPorts = once('images', buildImagesPorts);
+export const usersPorts = once('users', buildUsersPorts);
+export const ordersPorts = once('orders', buildOrdersPorts);

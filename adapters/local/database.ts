@@ -1,0 +1,111 @@
+/**
+ * The one SQLite file under the data directory that holds everything local: object metadata,
+ * users, stock, orders and their outbox, the queues, the topic and the dead letters.
+ * The schema lives here and only here, as numbered migrations tracked in `user_version`,
+ * so that an existing `.data/` is upgraded in place on the next start.
+ */
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Applied in order; each runs once, in its own transaction. Append, never edit. */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE objects (
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT,
+    metadata TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (bucket, key)
+  );
+  CREATE TABLE users (
+    user_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL
+  );
+  CREATE TABLE stock (
+    product_id TEXT PRIMARY KEY,
+    quantity INTEGER NOT NULL CHECK (quantity >= 0)
+  );
+  CREATE TABLE orders (
+    order_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    placed_at TEXT NOT NULL,
+    short_lines TEXT
+  );
+  CREATE TABLE outbox (
+    order_id TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    sent_at TEXT,
+    PRIMARY KEY (order_id, entry_id)
+  );
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    queue TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    lease TEXT,
+    last_error TEXT
+  );
+  CREATE INDEX messages_ready ON messages (queue, visible_at);
+  CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL,
+    message_id TEXT,
+    envelope TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+  );
+  CREATE TABLE topic_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    published_at TEXT NOT NULL
+  );
+  `,
+];
+
+/**
+ * Opens (creating if needed) and migrates the database. WAL lets readers (the console page)
+ * run while a writer commits; a short busy timeout leaves longer waits to the callers' own
+ * retries (`retryOnConflict`), which yield to the event loop instead of blocking it.
+ */
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 50');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
+
+/** SQLite's "database is locked" family: another connection holds the write lock. */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}

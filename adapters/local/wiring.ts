@@ -1,0 +1,69 @@
+/**
+ * Builds the local ports once per process over one database and one buckets folder:
+ * `<dataDir>/local.sqlite` and `<dataDir>/buckets/<bucket>/`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../../handlers/ports/clock';
+import { randomIds, type Ids } from '../../handlers/ports/ids';
+import type { Logger } from '../../handlers/ports/logger';
+import { readSettings } from '../../handlers/settings';
+import { imagesSpec, ordersSpec, usersSpec, type ImagesSettings, type OrdersSettings, type UsersSettings } from '../../handlers/specs';
+import { openDatabase, type Db } from './database';
+import { localQueues, type LocalConfig } from './environment';
+import { LocalBlobStore } from './ports/blob-store';
+import { SqliteDeadLetters } from './ports/dead-letters';
+import { LocalMessageBus } from './ports/message-bus';
+import { SqliteOrderLedger } from './ports/order-ledger';
+import { SqliteUserRepository } from './ports/user-repository';
+import { LocalQueue } from './queue';
+
+export interface LocalPorts {
+  db: Db;
+  blobs: LocalBlobStore;
+  users: SqliteUserRepository;
+  ledger: SqliteOrderLedger;
+  bus: LocalMessageBus;
+  deadLetters: SqliteDeadLetters;
+  queue(name: string): LocalQueue;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  settings: { images: ImagesSettings; users: UsersSettings; orders: OrdersSettings };
+  close(): void;
+}
+
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, 'local.sqlite');
+}
+
+export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: Logger): LocalPorts {
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = openDatabase(databaseFile(config.dataDir));
+  const queues = new Map<string, LocalQueue>();
+  // one instance per name, so that every enqueue in this process wakes that queue's worker
+  const queue = (name: string) => {
+    let q = queues.get(name);
+    if (!q) queues.set(name, (q = new LocalQueue(db, name)));
+    return q;
+  };
+  queue(localQueues.payments);
+  return {
+    db,
+    blobs: new LocalBlobStore(db, join(config.dataDir, 'buckets')),
+    users: new SqliteUserRepository(db),
+    ledger: new SqliteOrderLedger(db),
+    bus: new LocalMessageBus(db, queue),
+    deadLetters: new SqliteDeadLetters(db),
+    queue,
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+    settings: {
+      images: readSettings(imagesSpec, config.env),
+      users: readSettings(usersSpec, config.env),
+      orders: readSettings(ordersSpec, config.env),
+    },
+    close: () => db.close(),
+  };
+}

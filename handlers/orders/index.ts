@@ -1,0 +1,118 @@
+/**
+ * orders: place one queued order atomically, then relay its outbox.
+ *
+ * 1. parse: bad input is a PermanentError, which the adapter dead-letters with its reason;
+ * 2. place: ONE ledger call reserves every line and records the order with its outbox, or
+ *    records the cancellation, or answers `duplicate` for an order id already recorded;
+ * 3. relay: whatever the order's outbox still holds is sent and marked sent.
+ * Once the order parses, every failure is a TransientError: the platform redelivers, placeOrder
+ * answers `duplicate`, and the relay finishes the job (never dead-letter a recorded order).
+ */
+import { performance } from 'node:perf_hooks';
+import type { QueueMessage } from '../events';
+import { TransientError, reasonOf } from '../errors';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { MessageBus } from '../ports/message-bus';
+import type { Order, OrderLedger, OrderStatus, ShortLine } from '../ports/order-ledger';
+import type { OrdersSettings } from '../specs';
+import { parseOrder as parseOrderMessage } from './message';
+import { outboxIfCancelled, outboxIfPlaced } from './outbox';
+import { relayOutbox } from './relay';
+
+export interface OrdersDeps {
+  ledger: OrderLedger;
+  bus: MessageBus;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface OrderResult {
+  order_id: string;
+  outcome: 'placed' | 'insufficient' | 'duplicate';
+  /** Outbox entries sent by this delivery. */
+  relayed: number;
+  /** The order's recorded status (for a duplicate, the status recorded the first time). */
+  status: OrderStatus;
+  /** For `insufficient`, the lines that were short. */
+  short_lines?: ShortLine[];
+}
+
+/** Parses and validates a message body into an Order; throws PermanentError with the reason. */
+export function parseOrder(body: string, settings: OrdersSettings): Order {
+  return parseOrderMessage(body, settings);
+}
+
+export async function processOrder(message: QueueMessage, deps: OrdersDeps, settings: OrdersSettings): Promise<OrderResult> {
+  const started = performance.now();
+  const log = deps.logger.child({ function: 'orders', message_id: message.id });
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  let order: Order;
+  try {
+    order = parseOrder(message.body, settings);
+  } catch (err) {
+    log.warn('order refused', { outcome: 'refused', reason: reasonOf(err), attempts: message.attempts, duration_ms: elapsed() });
+    throw err;
+  }
+  try {
+    const result = await placeAndRelay(order, deps);
+    log.info('order processed', {
+      order_id: order.order_id,
+      outcome: result.outcome,
+      status: result.status,
+      relayed: result.relayed,
+      attempts: message.attempts,
+      duration_ms: elapsed(),
+    });
+    return result;
+  } catch (err) {
+    const reason = reasonOf(err);
+    log.error('order failed, left for redelivery', {
+      order_id: order.order_id,
+      outcome: 'failed',
+      reason,
+      attempts: message.attempts,
+      duration_ms: elapsed(),
+    });
+    // a store or bus that calls its own failure permanent must still not dead-letter an order
+    // that may already be recorded: only a redelivery can finish its relay
+    if (err instanceof TransientError) throw err;
+    throw new TransientError(`order ${order.order_id}: ${reason}`, { cause: err });
+  }
+}
+
+async function placeAndRelay(order: Order, deps: OrdersDeps): Promise<OrderResult> {
+  const at = deps.clock.now().toISOString();
+  const placed = await deps.ledger.placeOrder({
+    order,
+    at,
+    outboxIfPlaced: outboxIfPlaced(order, at),
+    outboxIfCancelled: outboxIfCancelled(order, at),
+  });
+  const relay = { ledger: deps.ledger, bus: deps.bus };
+  switch (placed.outcome) {
+    case 'placed':
+      return { order_id: order.order_id, outcome: 'placed', status: 'PLACED', relayed: await relayOutbox(order.order_id, relay) };
+    case 'insufficient':
+      return {
+        order_id: order.order_id,
+        outcome: 'insufficient',
+        status: 'CANCELLED_INSUFFICIENT_INVENTORY',
+        short_lines: placed.short,
+        relayed: await relayOutbox(order.order_id, relay, placed.short),
+      };
+    case 'duplicate': {
+      // the short lines of a cancellation live in the order record, written in the same step
+      const short =
+        placed.status === 'CANCELLED_INSUFFICIENT_INVENTORY'
+          ? (await deps.ledger.getOrder(order.order_id))?.short_lines
+          : undefined;
+      return {
+        order_id: order.order_id,
+        outcome: 'duplicate',
+        status: placed.status,
+        relayed: await relayOutbox(order.order_id, relay, short),
+      };
+    }
+  }
+}

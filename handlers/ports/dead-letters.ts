@@ -1,0 +1,24 @@
+/**
+ * One dead-letter envelope for every function and cloud, so that a dead letter reads the same
+ * in an SQS DLQ, an Azure poison queue, a Pub/Sub dead-letter topic or the local table.
+ */
+export interface DeadLetter {
+  function: 'images' | 'orders' | 'users';
+  /** Why it failed, as the decoder, validator or store said. */
+  reason: string;
+  /** Deliveries made before giving up. */
+  attempts: number;
+  /** ISO 8601. */
+  failed_at: string;
+  /** The original queue message body (orders), as received. */
+  message?: string;
+  /** The object that could not be processed (images). */
+  bucket?: string;
+  object_key?: string;
+  etag?: string;
+}
+
+/** Where an adapter writes a dead letter it decides on itself (a permanent failure). */
+export interface DeadLetterSink {
+  record(letter: DeadLetter): Promise<void>;
+}

@@ -1,0 +1,78 @@
+/**
+ * Who may do what: a pluggable policy. With a JWT issuer configured, a caller proves itself
+ * with `Authorization: Bearer <jwt>` (RFC 6750), verified with jose against the issuer's JWKS,
+ * issuer and audience checked; or the platform already verified the token (an API Gateway JWT
+ * authorizer) and hands its claims in `request.verifiedClaims`. With no issuer, everyone is
+ * allowed: that is local use.
+ */
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { HttpRequest } from '../events';
+import type { UsersSettings } from '../specs';
+import { HttpProblem } from './problem';
+import type { RouteMatch } from './routes';
+
+export type Claims = Record<string, unknown>;
+
+/** Throws 401/403 (or 503 when the key set cannot be had); returns when the call is allowed. */
+export type AuthorisationPolicy = (request: HttpRequest, match: RouteMatch) => Promise<void>;
+
+export const allowEveryone: AuthorisationPolicy = async () => {};
+
+const CHALLENGE = 'Bearer realm="users"';
+
+/**
+ * jose error codes that mean the key set could not be had: the token was not judged, so a
+ * 401 would blame the caller for our outage. Every other jose error is the token's fault.
+ */
+const KEY_SET_UNAVAILABLE = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
+
+function isAdmin(claims: Claims, adminClaim: string): boolean {
+  const value = claims[adminClaim];
+  return value === true || value === 'true';
+}
+
+/**
+ * The JWT policy: a caller may read and change only the record whose id is its `sub`;
+ * listing and creating users need the admin claim (an administrator may do everything).
+ */
+export function jwtPolicy(settings: UsersSettings, getKey?: JWTVerifyGetKey): AuthorisationPolicy {
+  const issuer = settings.jwtIssuer;
+  if (!issuer) return allowEveryone;
+  if (!settings.jwtAudience) {
+    // Without an audience check, any token the issuer minted for another API would pass.
+    throw new Error('users: jwtIssuer is set but jwtAudience is not; set USERS_JWT_AUDIENCE');
+  }
+  const audience = settings.jwtAudience;
+  // One key set per process: jose caches the keys and refetches on an unknown `kid`.
+  const keys = getKey ?? createRemoteJWKSet(new URL(settings.jwksUrl ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
+
+  async function claimsOf(request: HttpRequest): Promise<Claims> {
+    if (request.verifiedClaims) return request.verifiedClaims;
+    const header = request.headers['authorization'] ?? '';
+    const m = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header);
+    if (!m) throw new HttpProblem(401, 'a bearer token is required', { 'www-authenticate': CHALLENGE });
+    try {
+      const { payload } = await jwtVerify(m[1], keys, { issuer, audience });
+      return payload as Claims;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('ERR_') || KEY_SET_UNAVAILABLE.has(code)) {
+        throw new HttpProblem(503, 'the token could not be verified: the key set is unavailable');
+      }
+      throw new HttpProblem(401, `the bearer token is not valid (${code})`, {
+        'www-authenticate': `${CHALLENGE}, error="invalid_token"`,
+      });
+    }
+  }
+
+  return async (request, match) => {
+    const claims = await claimsOf(request);
+    if (isAdmin(claims, settings.adminClaim)) return;
+    if (match.route === '/users') {
+      throw new HttpProblem(403, `listing and creating users needs the ${settings.adminClaim} claim`);
+    }
+    if (typeof claims.sub !== 'string' || claims.sub !== match.userId) {
+      throw new HttpProblem(403, 'a caller may only read and change its own record');
+    }
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * users: the REST API over a UserRepository, as a neutral HttpRequest -> HttpResponse function.
+ * The pipeline: route (404) -> method (405) -> CORS preflight -> authorisation (401/403) ->
+ * operation; every problem is rendered once as problem+json, CORS headers are added to every
+ * answer, and one log line is written per request.
+ */
+import type { JWTVerifyGetKey } from 'jose';
+import type { HttpRequest, HttpResponse } from '../events';
+import type { Clock } from '../ports/clock';
+import type { Ids } from '../ports/ids';
+import type { Logger } from '../ports/logger';
+import type { UserRepository } from '../ports/user-repository';
+import type { UsersSettings } from '../specs';
+import { jwtPolicy, type AuthorisationPolicy } from './authorisation';
+import { corsFor } from './cors';
+import { createUser, deleteUser, getUser, listUsers, updateUser, type OperationDeps } from './operations';
+import { HttpProblem, problemResponse } from './problem';
+import { ALLOWED_METHODS, checkMethod, matchRoute, type RouteMatch } from './routes';
+
+export interface UsersDeps {
+  users: UserRepository;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  /** Replaces the whole authorisation policy (default: `jwtPolicy(settings)`). */
+  authorise?: AuthorisationPolicy;
+  /** The JWT key getter; default: the remote JWKS of the issuer (`settings.jwksUrl`). */
+  jwtKeys?: JWTVerifyGetKey;
+}
+
+export type UsersApi = (request: HttpRequest) => Promise<HttpResponse>;
+
+export type { AuthorisationPolicy } from './authorisation';
+
+export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersApi {
+  const authorise = deps.authorise ?? jwtPolicy(settings, deps.jwtKeys);
+  const cors = corsFor(settings);
+  const operations: OperationDeps = { users: deps.users, clock: deps.clock, ids: deps.ids, settings };
+
+  async function dispatch(request: HttpRequest, match: RouteMatch): Promise<HttpResponse> {
+    checkMethod(match, request.method);
+    if (request.method === 'OPTIONS') {
+      const allow = ALLOWED_METHODS[match.route];
+      if (!cors.isPreflight(request)) return { status: 204, headers: { allow: allow.join(', ') } };
+      const headers = cors.preflightHeaders(request, allow);
+      if (!headers) throw new HttpProblem(403, `origin ${request.headers['origin']} is not allowed`);
+      return { status: 204, headers };
+    }
+    await authorise(request, match);
+    const id = match.userId ?? '';
+    switch (`${request.method} ${match.route}`) {
+      case 'GET /users':
+        return listUsers(operations, request);
+      case 'POST /users':
+        return createUser(operations, request);
+      case 'GET /users/{id}':
+        return getUser(operations, request, id);
+      case 'PUT /users/{id}':
+        return updateUser(operations, request, id, 'replace');
+      case 'PATCH /users/{id}':
+        return updateUser(operations, request, id, 'patch');
+      default: // DELETE /users/{id}: checkMethod let nothing else through
+        return deleteUser(operations, request, id);
+    }
+  }
+
+  return async (request) => {
+    const started = performance.now();
+    const log = deps.logger.child({ correlation_id: request.requestId });
+    let route = 'unknown';
+    let response: HttpResponse;
+    try {
+      const match = matchRoute(request.path);
+      route = match.route;
+      response = await dispatch(request, match);
+    } catch (err) {
+      if (!(err instanceof HttpProblem)) {
+        // A store that failed: the client cannot fix it, and the log line keeps the reason.
+        log.error('users request failed', { method: request.method, route, error: String(err) });
+      }
+      const problem = err instanceof HttpProblem ? err : new HttpProblem(500, 'the request could not be completed');
+      response = problemResponse(problem, request.path);
+    }
+    // A preflight answer already carries its own CORS headers.
+    if (!response.headers['access-control-allow-origin']) {
+      response = { ...response, headers: { ...cors.responseHeaders(request), ...response.headers } };
+    }
+    log.info('users request', {
+      method: request.method,
+      route,
+      status: response.status,
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+    return response;
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The users API's routes. A single trailing slash is tolerated (`/users/` is `/users`), since
+ * gateways and hand-typed URLs add one; anything deeper than `/users/{id}` is an unknown route.
+ */
+import { HttpProblem } from './problem';
+
+export type RouteName = '/users' | '/users/{id}';
+
+export interface RouteMatch {
+  route: RouteName;
+  /** The user id of `/users/{id}`, as the adapter percent-decoded it. */
+  userId?: string;
+}
+
+/** Methods each route answers (OPTIONS is answered for both, for CORS preflight). */
+export const ALLOWED_METHODS: Record<RouteName, readonly string[]> = {
+  '/users': ['GET', 'POST', 'OPTIONS'],
+  '/users/{id}': ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+};
+
+/** The route of `path`, or a 404 problem. */
+export function matchRoute(path: string): RouteMatch {
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  const segments = trimmed.split('/');
+  // ['', 'users'] or ['', 'users', '<id>']
+  if (segments[0] === '' && segments[1] === 'users') {
+    if (segments.length === 2) return { route: '/users' };
+    if (segments.length === 3 && segments[2] !== '') return { route: '/users/{id}', userId: segments[2] };
+  }
+  throw new HttpProblem(404, `no route for ${path}`);
+}
+
+/** Throws 405 with `Allow` when the route does not answer `method`. */
+export function checkMethod(match: RouteMatch, method: string): void {
+  const allowed = ALLOWED_METHODS[match.route];
+  if (!allowed.includes(method)) {
+    throw new HttpProblem(405, `${method} is not allowed on ${match.route}`, { allow: allowed.join(', ') });
+  }
+}

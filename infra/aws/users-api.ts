@@ -1,0 +1,92 @@
+/**
+ * The users API: an API Gateway HTTP API (payload format 2.0) in front of the users function.
+ * Two routes, `ANY /users` and `ANY /users/{id}`, send every method to the function so that the
+ * core answers unknown ids and methods itself (404 / 405 as problem+json).
+ *
+ * CORS is owned by API Gateway when the stack lists origins: an HTTP API with a CORS
+ * configuration answers preflights itself and replaces the function's CORS headers, so the
+ * function is deployed without USERS_CORS_ORIGINS and never sends them.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as apigatewayv2 from '@pulumi/aws/apigatewayv2';
+import * as lambda from '@pulumi/aws/lambda';
+import type { StackConfig } from '../config';
+import type { ServerlessFunction } from './function';
+
+export const userRoutes = ['ANY /users', 'ANY /users/{id}'] as const;
+
+export interface UsersApiArgs {
+  apiName: string;
+  fn: ServerlessFunction;
+  settings: StackConfig['usersApi'];
+}
+
+export class UsersApi extends pulumi.ComponentResource {
+  readonly api: apigatewayv2.Api;
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: UsersApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('multicloud:aws:UsersApi', name, {}, opts);
+    const parent = { parent: this };
+    const origins = args.settings.corsOrigins;
+    this.api = new apigatewayv2.Api(`${name}-api`, {
+      name: args.apiName,
+      protocolType: 'HTTP',
+      corsConfiguration: origins.length > 0 ? {
+        allowOrigins: origins,
+        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowHeaders: ['authorization', 'content-type', 'if-match'],
+        exposeHeaders: ['etag', 'location'],
+        maxAge: 3600,
+      } : undefined,
+    }, parent);
+
+    const integration = new apigatewayv2.Integration(`${name}-integration`, {
+      apiId: this.api.id,
+      integrationType: 'AWS_PROXY',
+      integrationUri: args.fn.target,
+      payloadFormatVersion: '2.0',
+      // HTTP APIs cap integrations at 30 s; the function's own timeout is shorter.
+      timeoutMilliseconds: 30000,
+    }, parent);
+
+    const jwt = args.settings.jwt;
+    const authorizer = jwt ? new apigatewayv2.Authorizer(`${name}-jwt`, {
+      apiId: this.api.id,
+      name: 'jwt',
+      authorizerType: 'JWT',
+      identitySources: ['$request.header.Authorization'],
+      jwtConfiguration: { issuer: jwt.issuer, audiences: [jwt.audience] },
+    }, parent) : undefined;
+
+    const routes = userRoutes.map((routeKey, i) => new apigatewayv2.Route(`${name}-route-${i}`, {
+      apiId: this.api.id,
+      routeKey,
+      target: pulumi.interpolate`integrations/${integration.id}`,
+      authorizationType: authorizer ? 'JWT' : 'NONE',
+      authorizerId: authorizer?.id,
+    }, parent));
+
+    const stage = new apigatewayv2.Stage(`${name}-stage`, {
+      apiId: this.api.id,
+      name: '$default',
+      autoDeploy: true,
+      defaultRouteSettings: {
+        throttlingRateLimit: args.settings.throttle.rateLimit,
+        throttlingBurstLimit: args.settings.throttle.burstLimit,
+      },
+    }, { parent: this, dependsOn: routes });
+
+    new lambda.Permission(`${name}-invoke`, {
+      action: 'lambda:InvokeFunction',
+      function: args.fn.functionName,
+      qualifier: args.fn.qualifier,
+      principal: 'apigateway.amazonaws.com',
+      // Any stage and route of this API only.
+      sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*`,
+    }, parent);
+
+    this.url = pulumi.interpolate`${stage.invokeUrl}`;
+    this.registerOutputs({ url: this.url });
+  }
+}

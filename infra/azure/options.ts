@@ -1,0 +1,95 @@
+/**
+ * What only the Azure stack reads from the config, checked against Flex Consumption's limits
+ * (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan), and how the three
+ * function specs become ONE app: on Flex Consumption instance memory and `functionTimeout` belong
+ * to the app, so the app gets the largest memory and the longest timeout of the three specs.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type { FunctionName } from '../../handlers/specs';
+import type { StackConfig } from '../config';
+import { ConfigValues, refuse } from '../config-values';
+
+/** "Currently, Flex Consumption offers these instance size options": 512 MB (0.25 core), 2048 MB (1 core), 4096 MB (2 cores), per app (flex-consumption-plan, Instance sizes). */
+export const instanceMemorySizes = [512, 2048, 4096] as const;
+
+/**
+ * Maximum instance count: "Currently the lowest maximum instance count value is 1, and the highest
+ * supported maximum instance count value is 1000"; it applies to the on-demand instances of each
+ * per-function scale group, and "Always ready instances aren't limited by the maximum instance
+ * count and don't count toward it" (https://learn.microsoft.com/azure/azure-functions/event-driven-scaling#limit-scale-out).
+ * Older pages said 40: the page above is the one Microsoft keeps current.
+ */
+export const maximumInstanceRange = { min: 1, max: 1000 } as const;
+
+/**
+ * Always-ready groups: HTTP triggers share the `http` group; any other function has its own
+ * `function:<name>` entry (flex-consumption-plan, Always ready instances).
+ */
+export const alwaysReadyGroup: Record<FunctionName, string> = {
+  users: 'http',
+  images: 'function:images',
+  orders: 'function:orders',
+};
+
+export interface AzureOptions {
+  location: string;
+  /** 3-24 lower-case letters and digits, unique across all of Azure. */
+  storageAccountName: string;
+  /** The app's instance memory: the smallest size that holds the largest function (or the one set). */
+  instanceMemoryMb: number;
+  maximumInstanceCount: number;
+  /** The app's functionTimeout in seconds: the longest of the three functions' timeouts. */
+  functionTimeoutSeconds: number;
+  alwaysReady: { name: string; instanceCount: number }[];
+  /** Event Grid delivery of BlobCreated to the images function: attempts (1-30) and event time to live (1-1440 min). */
+  imagesDeliveryAttempts: number;
+  imagesEventTtlMinutes: number;
+  /** Log Analytics retention, 30-730 days. */
+  logRetentionDays: number;
+  /** Where alerts are mailed; without it the alerts only show in the portal. */
+  alertEmail?: string;
+}
+
+export function readAzureOptions(config: StackConfig): AzureOptions {
+  const values = new ConfigValues(config.project);
+  const location = new pulumi.Config('azure-native').get('location');
+  if (!location) refuse('azure-native:location', undefined, 'an Azure region that offers Flex Consumption (az functionapp list-flexconsumption-locations)');
+
+  const plans = Object.values(config.functions);
+  const largestNeed = Math.max(...plans.map((p) => p.memoryMb));
+  const smallestFit = instanceMemorySizes.find((size) => size >= largestNeed) ?? 4096;
+  const instanceMemoryMb = values.listed('instanceMemoryMb', instanceMemorySizes, smallestFit);
+  if (instanceMemoryMb < largestNeed) {
+    const needy = plans.find((p) => p.memoryMb === largestNeed)!.spec.name;
+    refuse(values.key('instanceMemoryMb'), instanceMemoryMb, `${instanceMemorySizes.filter((s) => s >= largestNeed).join(' or ')}: the ${needy} function needs ${largestNeed} MB and all three share the app's instances`);
+  }
+
+  const maximumInstanceCount = values.integer('maximumInstanceCount', maximumInstanceRange.min, maximumInstanceRange.max, 100);
+  const alwaysReady = plans
+    .filter((p) => p.warmInstances > 0)
+    .map((p) => ({ name: alwaysReadyGroup[p.spec.name], instanceCount: p.warmInstances }));
+
+  const storageAccountName = values.text('storageAccountName', /^[a-z0-9]{3,24}$/, '3-24 lower-case letters and digits, unique across Azure',
+    `${config.namePrefix.replace(/[^a-z0-9]/g, '')}data`.slice(0, 24));
+
+  return {
+    location,
+    storageAccountName,
+    instanceMemoryMb,
+    maximumInstanceCount,
+    functionTimeoutSeconds: Math.max(...plans.map((p) => p.timeoutSeconds)),
+    alwaysReady,
+    // Event Grid retry policy: maxDeliveryAttempts 1-30, eventTimeToLiveInMinutes 1-1440 (Event Grid delivery and retry).
+    imagesDeliveryAttempts: values.integer('imagesDeliveryAttempts', 1, 30, 30),
+    imagesEventTtlMinutes: values.integer('imagesEventTtlMinutes', 1, 1440, 1440),
+    // Log Analytics workspaces keep data 30 to 730 days on the PerGB2018 tier.
+    logRetentionDays: values.integer('logRetentionDays', 30, 730, 30),
+    alertEmail: values.text('alertEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address'),
+  };
+}
+
+/** `functionTimeout` as host.json spells it (hh:mm:ss). */
+export function hostTimeout(seconds: number): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(Math.floor(seconds / 3600))}:${two(Math.floor((seconds % 3600) / 60))}:${two(seconds % 60)}`;
+}

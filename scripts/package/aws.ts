@@ -1,0 +1,93 @@
+/**
+ * Lambda packages: one esbuild bundle per function in dist/aws/<function>/index.js (the
+ * handler setting is `index.handler`), tree-shaken, minified, with a source map, for Node 22.
+ *
+ * The AWS SDK is bundled: measured here (docs/adapters/aws.md), bundled users/orders
+ * packages are smaller on disk than the SDK files they would load from the runtime, start faster,
+ * and run the SDK version the tests ran, not whatever the runtime ships that month.
+ *
+ * images carries sharp's native code for linux-arm64 (the functions run on Graviton), installed
+ * into the package folder with npm's --os/--cpu/--libc so that this machine's x64 build stays out.
+ */
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FunctionName } from '../../handlers/specs';
+import { measureDirectory, type PackageReport } from './report';
+
+const repoRoot = resolve(__dirname, '..', '..');
+
+export interface AwsPackageOptions {
+  /** Where `aws/<function>/` goes; dist/ by default. */
+  outDir?: string;
+  functions?: readonly FunctionName[];
+  /** `external` leaves @aws-sdk/* to the Lambda runtime (kept for the measurement). */
+  sdk?: 'bundled' | 'external';
+  /** Install sharp for linux-arm64 into the images package; off only in tests that skip images. */
+  nativeSharp?: boolean;
+}
+
+export const awsFunctions: readonly FunctionName[] = ['images', 'users', 'orders'];
+
+/**
+ * @aws-sdk/lib-dynamodb does not declare `sideEffects: false` (the clients do), so esbuild kept it,
+ * and the DynamoDB client behind it, in the images package that never uses it. It has none.
+ */
+const sideEffectFree: Plugin = {
+  name: 'side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/lib-dynamodb$/ }, async (args) => {
+      if (args.pluginData === 'again') return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'again' });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
+export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled' | 'external'): BuildOptions {
+  const external = fn === 'images' ? ['sharp'] : [];
+  if (sdk === 'external') external.push('@aws-sdk/*', '@smithy/*');
+  return {
+    entryPoints: [join(repoRoot, 'adapters', 'aws', `${fn}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    // ESM builds first: the SDK's dist-es tree-shakes, its dist-cjs does not.
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    // Paths and mappings only: stack traces still resolve, the package stays small.
+    sourcesContent: false,
+    external,
+    plugins: sdk === 'bundled' ? [sideEffectFree] : [],
+    logLevel: 'warning',
+  };
+}
+
+export async function packageAws(options: AwsPackageOptions = {}): Promise<PackageReport[]> {
+  const outDir = options.outDir ?? join(repoRoot, 'dist');
+  const reports: PackageReport[] = [];
+  for (const fn of options.functions ?? awsFunctions) {
+    const dir = join(outDir, 'aws', fn);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    await build(esbuildOptions(fn, join(dir, 'index.js'), options.sdk ?? 'bundled'));
+    if (fn === 'images' && options.nativeSharp !== false) installSharpForLambda(dir);
+    reports.push({ cloud: 'aws', fn, dir, ...measureDirectory(dir) });
+  }
+  return reports;
+}
+
+/** sharp with the linux-arm64 glibc binaries Lambda's arm64 Node runtime loads. */
+function installSharpForLambda(dir: string): void {
+  const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).dependencies.sharp as string;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, dependencies: { sharp: version } }, null, 2));
+  execFileSync(
+    'npm',
+    ['install', '--os=linux', '--cpu=arm64', '--libc=glibc', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', `sharp@${version}`],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}

@@ -1,0 +1,100 @@
+/** The orders entry point on real SQS records, with DynamoDB Local and fauxqs behind it. */
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { createOrdersHandler } from '../../../adapters/aws/orders';
+import { SqsDeadLetters } from '../../../adapters/aws/ports/dead-letters';
+import type { SqsEvent, SqsRecord } from '../../../adapters/aws/events/queue-message';
+import { drain } from '../../support/aws-queues';
+import { eventFixture } from '../../support/fixtures';
+import { ordersHarness } from './harness';
+
+type Harness = Exclude<Awaited<ReturnType<typeof ordersHarness>>, string>;
+
+const sqsFixtures = ['sqs-batch-2-records.json', 'sqs-batch-2-records-one-bad-body.json', 'sqs-1-record-message-attributes.json'];
+
+/** A real captured record carrying `body` instead of its own. */
+function recordWith(body: string, messageId = randomUUID()): SqsRecord {
+  const record = eventFixture<SqsEvent>('aws', 'sqs-batch-2-records.json').Records![0];
+  return { ...record, messageId, body };
+}
+
+function order(productId: string, quantity: number) {
+  const order_id = `ord-${randomUUID()}`;
+  return { order_id, body: JSON.stringify({ order_id, user_id: 'user-42', items: [{ product_id: productId, quantity }], total_amount: 2599, currency: 'eur' }) };
+}
+
+describe('aws orders entry point', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  before(async function () {
+    const started = await ordersHarness();
+    if (typeof started === 'string') {
+      console.warn(`  skipped: ${started}`);
+      this.skip();
+    }
+    h = started as Harness;
+  });
+
+  for (const file of sqsFixtures) {
+    it(`dead-letters every record of ${file} (none is an order) with its reason, and retries none`, async () => {
+      const event = eventFixture<SqsEvent>('aws', file);
+      const reply = await createOrdersHandler(h.wiring)(event, { awsRequestId: 'req-1' });
+      expect(reply).to.deep.equal({ batchItemFailures: [] });
+      const letters = (await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body));
+      expect(letters.map((l) => l.message).sort()).to.deep.equal(event.Records!.map((r) => r.body).sort());
+      for (const letter of letters) {
+        const record = event.Records!.find((r) => r.body === letter.message)!;
+        expect(letter.function).to.equal('orders');
+        expect(letter.reason).to.be.a('string').and.not.equal('');
+        expect(letter.attempts).to.equal(Number(record.attributes!.ApproximateReceiveCount));
+        expect(Date.parse(letter.failed_at)).to.be.closeTo(Date.now(), 60_000);
+      }
+    });
+  }
+
+  it('places a valid order: stock reserved, payment request queued, ORDER_CREATED published', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await h.ledger.setStock(product, 5);
+    const o = order(product, 2);
+    const reply = await createOrdersHandler(h.wiring)({ Records: [recordWith(o.body)] });
+    expect(reply).to.deep.equal({ batchItemFailures: [] });
+    expect(await h.ledger.getStock(product)).to.equal(3);
+    const payments = (await drain(h.sqs, h.payments.url)).filter((m) => JSON.parse(m.body).order_id === o.order_id);
+    expect(payments).to.have.length(1);
+    expect(payments[0].attributes.order_id).to.equal(o.order_id);
+    expect(JSON.parse(payments[0].body)).to.include({ amount: 2599, currency: 'EUR' });
+    const events = (await drain(h.sqs, h.events.queue.url)).filter((m) => JSON.parse(m.body).order_id === o.order_id);
+    expect(events.map((m) => m.attributes.event_type)).to.deep.equal(['ORDER_CREATED']);
+    expect((await h.ledger.getOrder(o.order_id))!.status).to.equal('PLACED');
+  });
+
+  it('lists only the transiently failed records; the bad one is dead-lettered, not retried', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    const good = order(product, 1);
+    const goodRecord = recordWith(good.body);
+    const badRecord = recordWith('{"order_id": 7}');
+    const reply = await createOrdersHandler(await h.unreachableLedger())({ Records: [badRecord, goodRecord] });
+    expect(reply).to.deep.equal({ batchItemFailures: [{ itemIdentifier: goodRecord.messageId }] });
+    const letters = (await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body));
+    expect(letters.map((l) => l.message)).to.deep.equal(['{"order_id": 7}']);
+    expect(letters[0].reason).to.match(/order_id/);
+  });
+
+  it('answers a redelivered order as a duplicate without reserving stock twice', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await h.ledger.setStock(product, 5);
+    const o = order(product, 2);
+    const handler = createOrdersHandler(h.wiring);
+    await handler({ Records: [recordWith(o.body)] });
+    expect(await handler({ Records: [recordWith(o.body)] })).to.deep.equal({ batchItemFailures: [] });
+    expect(await h.ledger.getStock(product)).to.equal(3);
+    await drain(h.sqs, h.payments.url);
+    await drain(h.sqs, h.events.queue.url);
+  });
+
+  it('retries a bad record whose dead letter cannot be written, rather than lose it', async () => {
+    const noQueue = { ...h.wiring, deadLetters: new SqsDeadLetters(h.sqs, `${h.deadLetters.url}-deleted`) };
+    const bad = recordWith('not json');
+    expect(await createOrdersHandler(noQueue)({ Records: [bad] })).to.deep.equal({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+  });
+});

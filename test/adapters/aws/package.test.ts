@@ -1,0 +1,100 @@
+/**
+ * The built users and orders packages, loaded in a fresh Node process from a folder with no
+ * node_modules anywhere above it (as in Lambda, where only the package is there), invoked with a
+ * real event against the local peers through the SDK's AWS_ENDPOINT_URL_<SERVICE> variables.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { packageAws } from '../../../scripts/package/aws';
+import type { ApiGatewayV2Event } from '../../../adapters/aws/events/http';
+import type { SqsEvent } from '../../../adapters/aws/events/queue-message';
+import { drain } from '../../support/aws-queues';
+import { eventFixture } from '../../support/fixtures';
+import { ordersHarness, usersHarness } from './harness';
+
+const run = promisify(execFile);
+
+/** Invokes `handler` of the bundle in a new process and returns what it resolved to. */
+async function invoke(bundle: string, event: unknown, env: Record<string, string>): Promise<unknown> {
+  const script = `require(${JSON.stringify(bundle)}).handler(JSON.parse(process.env.TEST_EVENT),{awsRequestId:'bundle-test'})` +
+    `.then((r)=>process.stdout.write('\\nRESULT '+JSON.stringify(r)))`;
+  const { stdout } = await run(process.execPath, ['-e', script], {
+    cwd: tmpdir(),
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      TEST_EVENT: JSON.stringify(event),
+      ...env,
+    },
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  expect(line, `no result in:\n${stdout}`).to.not.equal(undefined);
+  return JSON.parse(line!.slice('RESULT '.length));
+}
+
+describe('aws packages: users and orders bundles in a fresh process', function () {
+  this.timeout(120_000);
+  let out: string;
+  let users: Exclude<Awaited<ReturnType<typeof usersHarness>>, string>;
+  let orders: Exclude<Awaited<ReturnType<typeof ordersHarness>>, string>;
+
+  before(async function () {
+    const u = await usersHarness();
+    const o = await ordersHarness();
+    if (typeof u === 'string' || typeof o === 'string') {
+      console.warn(`  skipped: ${u}`);
+      this.skip();
+    }
+    users = u as typeof users;
+    orders = o as typeof orders;
+    out = mkdtempSync(join(tmpdir(), 'aws-packages-'));
+    await packageAws({ outDir: out, functions: ['users', 'orders'], nativeSharp: false });
+  });
+  after(() => out && rmSync(out, { recursive: true, force: true }));
+
+  it('builds one minified bundle with a source map per function', () => {
+    for (const fn of ['users', 'orders']) {
+      expect(existsSync(join(out, 'aws', fn, 'index.js')), fn).to.equal(true);
+      expect(existsSync(join(out, 'aws', fn, 'index.js.map')), fn).to.equal(true);
+    }
+  });
+
+  it('users: a 2.0 POST creates the user in DynamoDB', async () => {
+    const event = eventFixture<ApiGatewayV2Event>('aws', 'apigw-v2-post-real-capture.json');
+    const email = `bundle-${randomUUID()}@example.com`;
+    const body = JSON.stringify({ name: 'Bundled', email });
+    const request = {
+      ...event,
+      rawPath: '/users',
+      body,
+      headers: { ...event.headers, 'content-type': 'application/json', 'content-length': String(body.length) },
+      requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: '/users' } },
+    };
+    const result = (await invoke(join(out, 'aws', 'users', 'index.js'), request, users.env)) as { statusCode: number; body: string };
+    expect(result.statusCode).to.equal(201);
+    const created = JSON.parse(result.body);
+    expect(await users.wiring.deps.users.get(created.user_id)).to.deep.include({ email, name: 'Bundled', version: 1 });
+  });
+
+  it('orders: an SQS batch places the order and dead-letters the bad record', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await orders.ledger.setStock(product, 4);
+    const orderId = `ord-${randomUUID()}`;
+    const event = eventFixture<SqsEvent>('aws', 'sqs-batch-2-records-one-bad-body.json');
+    event.Records![0].body = JSON.stringify({ order_id: orderId, user_id: 'u-1', items: [{ product_id: product, quantity: 3 }], total_amount: 900, currency: 'EUR' });
+    const reply = await invoke(join(out, 'aws', 'orders', 'index.js'), event, orders.env);
+    expect(reply).to.deep.equal({ batchItemFailures: [] });
+    expect(await orders.ledger.getStock(product)).to.equal(1);
+    const letters = (await drain(orders.sqs, orders.deadLetters.url)).map((m) => JSON.parse(m.body));
+    expect(letters.map((l) => l.message)).to.deep.equal([event.Records![1].body]);
+    const payments = (await drain(orders.sqs, orders.payments.url)).map((m) => JSON.parse(m.body));
+    expect(payments.map((p) => p.order_id)).to.deep.equal([orderId]);
+  });
+});

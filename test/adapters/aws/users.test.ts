@@ -1,0 +1,104 @@
+/** The users entry point on real API Gateway events (both payload formats), with DynamoDB Local behind it. */
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { createUsersHandler } from '../../../adapters/aws/users';
+import type { ApiGatewayEvent, ApiGatewayV1Event, ApiGatewayV2Event } from '../../../adapters/aws/events/http';
+import { eventFixture, eventFixtureNames } from '../../support/fixtures';
+import { usersHarness } from './harness';
+
+type Harness = Exclude<Awaited<ReturnType<typeof usersHarness>>, string>;
+type Result = { statusCode: number; headers: Record<string, string>; body?: string; cookies?: string[] };
+
+const httpFixtures = eventFixtureNames('aws').filter((f) => f.startsWith('apigw-') || f.startsWith('lambda-function-url-'));
+
+/** A captured 2.0 event turned into another request, everything else as captured. */
+function v2(method: string, path: string, body?: unknown, base64 = false): ApiGatewayV2Event {
+  const event = eventFixture<ApiGatewayV2Event>('aws', 'apigw-v2-put-json-body.json');
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return {
+    ...event,
+    rawPath: path,
+    rawQueryString: '',
+    body: text === undefined ? undefined : base64 ? Buffer.from(text).toString('base64') : text,
+    isBase64Encoded: base64,
+    headers: { ...event.headers, 'content-type': 'application/json', 'content-length': String(text?.length ?? 0) },
+    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method, path } },
+  };
+}
+
+function v1(method: string, path: string, query: Record<string, string[]> | null = null): ApiGatewayV1Event {
+  return { ...eventFixture<ApiGatewayV1Event>('aws', 'apigw-v1-get-proxy-path-param.json'), httpMethod: method, path, multiValueQueryStringParameters: query };
+}
+
+describe('aws users entry point', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  let handle: (event: ApiGatewayEvent) => Promise<Result>;
+  before(async function () {
+    const started = await usersHarness();
+    if (typeof started === 'string') {
+      console.warn(`  skipped: ${started}`);
+      this.skip();
+    }
+    h = started as Harness;
+    const handler = createUsersHandler(h.wiring);
+    handle = (event) => handler(event, { awsRequestId: 'req' }) as Promise<Result>;
+  });
+
+  for (const file of httpFixtures) {
+    it(`answers ${file} (a route the API does not have) with a 404 problem`, async () => {
+      const result = await handle(eventFixture<ApiGatewayEvent>('aws', file));
+      expect(result.statusCode).to.equal(404);
+      expect(result.headers['content-type']).to.match(/^application\/problem\+json/);
+      expect(JSON.parse(result.body!).status).to.equal(404);
+    });
+  }
+
+  it('creates a user from a 2.0 event and reads it back through a 1.0 event', async () => {
+    const email = `ada-${randomUUID()}@example.com`;
+    const created = await handle(v2('POST', '/users', { name: 'Ada', email }));
+    expect(created.statusCode).to.equal(201);
+    const user = JSON.parse(created.body!);
+    expect(created.headers.location).to.equal(`/users/${user.user_id}`);
+    const read = await handle(v1('GET', `/users/${user.user_id}`));
+    expect(read.statusCode).to.equal(200);
+    expect(JSON.parse(read.body!)).to.deep.equal(user);
+    expect(read.headers.etag).to.equal('"v1"');
+  });
+
+  it('decodes a base64 body (function URL style) before the core sees it', async () => {
+    const email = `b64-${randomUUID()}@example.com`;
+    const created = await handle(v2('POST', '/users', { name: 'Grace', email }, true));
+    expect(created.statusCode).to.equal(201);
+    expect(JSON.parse(created.body!).email).to.equal(email);
+  });
+
+  it('answers a duplicate email with 409 and a delete with a bodyless 204', async () => {
+    const email = `dup-${randomUUID()}@example.com`;
+    const first = JSON.parse((await handle(v2('POST', '/users', { name: 'One', email }))).body!);
+    expect((await handle(v2('POST', '/users', { name: 'Two', email }))).statusCode).to.equal(409);
+    const deleted = await handle(v2('DELETE', `/users/${first.user_id}`));
+    expect(deleted.statusCode).to.equal(204);
+    expect(deleted).to.not.have.property('body');
+    expect((await handle(v1('GET', `/users/${first.user_id}`))).statusCode).to.equal(404);
+  });
+
+  it('pages through users with the first value of a repeated limit (1.0 multi-value query)', async () => {
+    for (let i = 0; i < 3; i++) await handle(v2('POST', '/users', { name: `P${i}`, email: `p${i}-${randomUUID()}@example.com` }));
+    const page = await handle(v1('GET', '/users', { limit: ['2', '50'] }));
+    expect(page.statusCode).to.equal(200);
+    const body = JSON.parse(page.body!);
+    expect(body.users).to.have.length(2);
+    expect(body.next_cursor).to.be.a('string');
+    const next = await handle(v1('GET', '/users', { limit: ['2'], cursor: [body.next_cursor] }));
+    expect(JSON.parse(next.body!).users[0].user_id > body.users[1].user_id).to.equal(true);
+    expect((await handle(v1('GET', '/users', { cursor: ['forged'] }))).statusCode).to.equal(400);
+  });
+
+  it('answers a store failure with a 500 problem carrying the request id', async () => {
+    const failing = createUsersHandler(await h.unreachable());
+    const result = (await failing(v2('GET', '/users/u-1'), { awsRequestId: 'req' })) as Result;
+    expect(result.statusCode).to.equal(500);
+    expect(result.headers['content-type']).to.match(/^application\/problem\+json/);
+  });
+});

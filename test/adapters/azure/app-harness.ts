@@ -1,0 +1,95 @@
+/**
+ * What the Functions host and infra/azure provide around the functions, on Azurite: the
+ * containers, tables and queues with their app settings, and a queue receiver that hands a
+ * message over the way the host's queue trigger does (decoded in the pinned encoding, JSON
+ * parsed, with `dequeueCount` and the other trigger metadata from the real queue).
+ */
+import { InvocationContext } from '@azure/functions';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import { randomUUID } from 'node:crypto';
+import { azureEnvironment as env } from '../../../adapters/azure/environment';
+import { decodeQueueMessage, poisonQueueName } from '../../../adapters/azure/queue-encoding';
+import { useSettings, type Settings } from '../../../adapters/azure/wiring';
+import { silentLogger } from '../../../handlers/ports/logger';
+import type { EventGridStandIn } from '../../support/azure-peers';
+
+export interface AzureApp {
+  settings: Settings;
+  blobs: BlobServiceClient;
+  queues: QueueServiceClient;
+  names: { originals: string; compressed: string; deadLetters: string; users: string; ledger: string; orders: string; payments: string };
+}
+
+export async function provisionApp(connectionString: string, grid: EventGridStandIn): Promise<AzureApp> {
+  const s = randomUUID().slice(0, 8);
+  const names = {
+    originals: `originals-${s}`,
+    compressed: `compressed-${s}`,
+    deadLetters: `dead-letters-${s}`,
+    users: `users${s}`,
+    ledger: `orders${s}`,
+    orders: `orders-${s}`,
+    payments: `payments-${s}`,
+  };
+  const blobs = BlobServiceClient.fromConnectionString(connectionString);
+  const queues = QueueServiceClient.fromConnectionString(connectionString);
+  for (const c of [names.originals, names.compressed, names.deadLetters]) await blobs.getContainerClient(c).createIfNotExists();
+  for (const q of [names.orders, poisonQueueName(names.orders), names.payments]) await queues.getQueueClient(q).createIfNotExists();
+  for (const t of [names.users, names.ledger]) await TableClient.fromConnectionString(connectionString, t, { allowInsecureConnection: true }).createTable();
+  const settings: Settings = {
+    [env.storage.connectionString]: connectionString,
+    [env.images.originalsContainer]: names.originals,
+    [env.images.compressedContainer]: names.compressed,
+    [env.images.deadLetterContainer]: names.deadLetters,
+    [env.users.usersTable]: names.users,
+    [env.orders.ordersQueue]: names.orders,
+    [env.orders.ledgerTable]: names.ledger,
+    [env.orders.paymentsQueue]: names.payments,
+    [env.orders.eventsTopicEndpoint]: grid.endpoint,
+    [env.orders.eventsTopicKey]: grid.key,
+  };
+  useSettings(settings, silentLogger);
+  return { settings, blobs, queues, names };
+}
+
+export function context(functionName: string, triggerMetadata?: Record<string, unknown>): InvocationContext {
+  return new InvocationContext({ invocationId: randomUUID(), functionName, triggerMetadata, logHandler: () => {} });
+}
+
+export interface Delivery {
+  item: unknown;
+  context: InvocationContext;
+  messageId: string;
+  popReceipt: string;
+}
+
+/** Takes the next visible message as the queue trigger would; undefined when none is visible. */
+export async function receiveLikeTheHost(queue: QueueClient, visibilityTimeoutSeconds = 1): Promise<Delivery | undefined> {
+  const { receivedMessageItems: [m] } = await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: visibilityTimeoutSeconds });
+  if (!m) return undefined;
+  const text = decodeQueueMessage(m.messageText);
+  let item: unknown = text;
+  try {
+    item = JSON.parse(text);
+  } catch {
+    /* the host hands non-JSON text over as a string */
+  }
+  const metadata = {
+    queueTrigger: item,
+    dequeueCount: m.dequeueCount,
+    expirationTime: m.expiresOn.toISOString(),
+    id: m.messageId,
+    insertionTime: m.insertedOn.toISOString(),
+    nextVisibleTime: m.nextVisibleOn.toISOString(),
+    popReceipt: m.popReceipt,
+  };
+  return { item, context: context('orders', metadata), messageId: m.messageId, popReceipt: m.popReceipt };
+}
+
+/** Every message on a queue, decoded and parsed, without taking them. */
+export async function peekAll(queue: QueueClient): Promise<unknown[]> {
+  const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
+  return peekedMessageItems.map((m) => JSON.parse(decodeQueueMessage(m.messageText)));
+}

@@ -1,0 +1,151 @@
+/**
+ * The Flex Consumption package: its zip's layout, and its entry file loaded in a fresh Node
+ * process the way the Functions Node.js worker loads it. The worker provides the module
+ * `@azure/functions-core`; here a small one records what `@azure/functions` registers through it
+ * (registerFunction with each function's name and bindings), which is what the host indexes.
+ */
+import { expect } from 'chai';
+import JSZip from 'jszip';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { randomUUID } from 'node:crypto';
+import host from '../../../adapters/azure/host.json';
+import { azureEnvironment as env } from '../../../adapters/azure/environment';
+import { startAzurite, type Azurite } from '../../support/azure-peers';
+import { imageFixture } from '../../support/fixtures';
+import { buildAzurePackage, type AzurePackage } from '../../../scripts/package/azure';
+
+const WORKER_CORE_API = `
+const registered = [];
+module.exports = {
+  registered,
+  setProgrammingModel() {},
+  getProgrammingModel() { return undefined; },
+  handlers: {},
+  registerFunction(metadata, handler) { registered.push(metadata); module.exports.handlers[metadata.name] = handler; return { dispose() {} }; },
+  registerHook() { return { dispose() {} }; },
+  log() {},
+};
+`;
+
+describe('Azure Flex Consumption package', function () {
+  this.timeout(180_000);
+  let work: string;
+  let pkg: AzurePackage;
+  let zip: JSZip;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'azure-package-'));
+    pkg = await buildAzurePackage({ outDir: join(work, 'dist') });
+    zip = await JSZip.loadAsync(readFileSync(pkg.zipPath));
+  });
+  after(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await azurite?.stop();
+  });
+
+  /** Unzips the package and adds the worker's core API module; returns the app folder. */
+  async function unzip(): Promise<{ app: string; core: string }> {
+    const app = join(work, 'unzipped');
+    for (const [name, entry] of Object.entries(zip.files)) {
+      if (entry.dir) continue;
+      mkdirSync(dirname(join(app, name)), { recursive: true });
+      writeFileSync(join(app, name), await entry.async('nodebuffer'));
+    }
+    const core = join(app, 'node_modules', '@azure', 'functions-core');
+    mkdirSync(core, { recursive: true });
+    writeFileSync(join(core, 'index.js'), WORKER_CORE_API);
+    writeFileSync(join(core, 'package.json'), '{"name":"@azure/functions-core","main":"index.js"}');
+    return { app, core };
+  }
+  let azurite: Azurite | undefined;
+
+  it('holds host.json, package.json with main, one bundle and sharp for linux-x64 glibc at its root', async () => {
+    const names = Object.keys(zip.files);
+    for (const required of [
+      'host.json',
+      'package.json',
+      'main.js',
+      'node_modules/sharp/package.json',
+      'node_modules/@img/sharp-linux-x64/package.json',
+    ]) expect(names, required).to.include(required);
+    expect(names.some((n) => /^node_modules\/@img\/sharp-linux-x64\/lib\/sharp-linux-x64[-.\d]*\.node$/.test(n)), 'sharp binding').to.equal(true);
+    expect(names.some((n) => /^node_modules\/@img\/sharp-libvips-linux-x64\/lib\/libvips-cpp\.so/.test(n)), 'libvips').to.equal(true);
+    expect(names.filter((n) => n.endsWith('.js') && !n.startsWith('node_modules/')), 'one bundle').to.deep.equal(['main.js']);
+    expect(names.filter((n) => /sharp-(darwin|win32|linuxmusl|linux-arm)/.test(n)), 'no other platform').to.deep.equal([]);
+    expect(names).to.not.include('main.js.map');
+    const manifest = JSON.parse(await zip.file('package.json')!.async('string'));
+    expect(manifest.main).to.equal('main.js');
+    expect(JSON.parse(await zip.file('host.json')!.async('string'))).to.deep.equal(host);
+  });
+
+  it('registers images, users and orders with their triggers when the worker loads main.js', async () => {
+    const { app, core } = await unzip();
+    const script = `require(${JSON.stringify(join(app, 'main.js'))});
+      const sharp = require(${JSON.stringify(join(app, 'node_modules', 'sharp'))});
+      process.stdout.write(JSON.stringify({ registered: require(${JSON.stringify(core)}).registered, vips: sharp.versions.vips }));`;
+    // A fresh process with no environment of ours: the entry must not build clients at load.
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: app, env: { PATH: process.env.PATH ?? '' } }).toString();
+    const { registered, vips } = JSON.parse(out) as { registered: { name: string; bindings: Record<string, Record<string, unknown>> }[]; vips: string };
+    expect(vips, 'sharp loads its linux-x64 binary').to.match(/^\d+\.\d+/);
+    const triggers = Object.fromEntries(
+      registered.map((f) => [f.name, Object.values(f.bindings).find((b) => b.direction === 'in')!]),
+    );
+    expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'orders']);
+    expect(triggers.images.type).to.equal('eventGridTrigger');
+    expect(triggers.users).to.include({ type: 'httpTrigger', route: 'users/{id?}', authLevel: 'anonymous' });
+    expect(triggers.users.methods).to.include.members(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+    expect(triggers.orders).to.include({ type: 'queueTrigger', queueName: '%ORDERS_QUEUE%', connection: 'ORDERS_QUEUE_CONNECTION' });
+  });
+
+  it('runs the bundled images and users functions against Azurite in a fresh process', async function () {
+    azurite = await startAzurite();
+    if (!azurite) {
+      console.log('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
+      this.skip();
+    }
+    const { app, core } = await unzip();
+    const tag = randomUUID().slice(0, 8);
+    const settings = {
+      [env.storage.connectionString]: azurite.connectionString,
+      [env.images.originalsContainer]: `originals-${tag}`,
+      [env.images.compressedContainer]: `compressed-${tag}`,
+      [env.images.deadLetterContainer]: `dead-letters-${tag}`,
+      [env.users.usersTable]: `users${tag}`,
+    };
+    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    for (const c of [`originals-${tag}`, `compressed-${tag}`]) await blobs.getContainerClient(c).create();
+    await TableClient.fromConnectionString(azurite.connectionString, `users${tag}`, { allowInsecureConnection: true }).createTable();
+    const original = blobs.getContainerClient(`originals-${tag}`).getBlockBlobClient('cat.jpg');
+    const put = await original.uploadData(imageFixture('jpeg-grayscale-hopper.jpg'));
+    const event = {
+      id: randomUUID(),
+      subject: `/blobServices/default/containers/originals-${tag}/blobs/cat.jpg`,
+      eventType: 'Microsoft.Storage.BlobCreated',
+      eventTime: new Date().toISOString(),
+      data: { api: 'PutBlob', url: original.url, eTag: put.etag },
+    };
+    // The handlers the worker would call, with a request shaped like the v4 HttpRequest.
+    const script = `require(${JSON.stringify(join(app, 'main.js'))});
+      const { handlers } = require(${JSON.stringify(core)});
+      const ctx = { invocationId: 'package-test' };
+      const request = { method: 'GET', url: 'http://localhost/users?limit=5', query: new URLSearchParams('limit=5'),
+        headers: new Headers(), arrayBuffer: async () => new ArrayBuffer(0) };
+      (async () => {
+        const images = await handlers.images(${JSON.stringify(event)}, ctx);
+        const users = await handlers.users(request, ctx);
+        process.stdout.write(JSON.stringify({ images, users }));
+      })().catch((err) => { console.error(err); process.exit(1); });`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: app, env: { PATH: process.env.PATH ?? '', ...settings } }).toString();
+    const { images, users } = JSON.parse(out.slice(out.lastIndexOf('{"images"')));
+    expect(images).to.include({ outcome: 'compressed', outputKey: 'compressed/cat.jpg' });
+    const copy = await blobs.getContainerClient(`compressed-${tag}`).getBlockBlobClient('compressed/cat.jpg').getProperties();
+    expect(copy.contentType).to.equal('image/jpeg');
+    expect(users.status).to.equal(200);
+    expect(JSON.parse(users.body).users).to.deep.equal([]);
+  });
+});

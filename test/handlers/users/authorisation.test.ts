@@ -1,0 +1,155 @@
+/**
+ * The JWT policy with real tokens: jose signs them, and a real JWKS is served over HTTP on
+ * 127.0.0.1, so the remote key set path (fetch, cache, unknown kid) is the one exercised.
+ */
+import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { freePort } from '../../support/processes';
+import { bodyOf, created, harness, type Harness } from './harness';
+
+const AUDIENCE = 'users-api';
+
+describe('users API: authorisation', () => {
+  let server: Server;
+  let issuer: string;
+  let key: CryptoKey;
+  let otherKey: CryptoKey;
+  const jwksPaths: string[] = [];
+
+  before(async () => {
+    const pair = await generateKeyPair('ES256');
+    key = pair.privateKey;
+    otherKey = (await generateKeyPair('ES256')).privateKey;
+    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    server = createServer((req, res) => {
+      jwksPaths.push(req.url ?? '');
+      if (req.url !== '/.well-known/jwks.json') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${port}`;
+  });
+
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  function token(claims: Record<string, unknown>, options: { iss?: string; aud?: string; exp?: number | string; signWith?: CryptoKey; kid?: string } = {}) {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'k1' })
+      .setIssuer(options.iss ?? issuer)
+      .setAudience(options.aud ?? AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(options.exp ?? '5m')
+      .sign(options.signWith ?? key);
+  }
+  const bearer = async (claims: Record<string, unknown>, options = {}) => ({ authorization: `Bearer ${await token(claims, options)}` });
+
+  async function secured(): Promise<Harness> {
+    const h = harness({ jwtIssuer: issuer, jwtAudience: AUDIENCE });
+    await h.repo.create({ user_id: 'alice', name: 'Alice', email: 'alice@example.com', created_at: 't', updated_at: 't', version: 1 });
+    await h.repo.create({ user_id: 'bob', name: 'Bob', email: 'bob@example.com', created_at: 't', updated_at: 't', version: 1 });
+    return h;
+  }
+
+  it('fetches the key set from <issuer>/.well-known/jwks.json and lets a caller read its own record', async () => {
+    const h = await secured();
+    const before = jwksPaths.length;
+    const res = await h.call({ method: 'GET', path: '/users/alice', headers: await bearer({ sub: 'alice' }) });
+    expect(res.status).to.equal(200);
+    expect(bodyOf(res).user_id).to.equal('alice');
+    expect(jwksPaths.slice(before)).to.deep.equal(['/.well-known/jwks.json']);
+  });
+
+  it('lets a caller change and delete its own record', async () => {
+    const h = await secured();
+    const headers = await bearer({ sub: 'alice' });
+    expect((await h.call({ method: 'PATCH', path: '/users/alice', headers, json: { name: 'Al' } })).status).to.equal(200);
+    expect((await h.call({ method: 'PUT', path: '/users/alice', headers, json: { name: 'Al', email: 'al@example.com' } })).status).to.equal(200);
+    expect((await h.call({ method: 'DELETE', path: '/users/alice', headers })).status).to.equal(204);
+  });
+
+  it("refuses another user's record with 403 for every method, changing nothing", async () => {
+    const h = await secured();
+    const headers = await bearer({ sub: 'alice' });
+    for (const [method, json] of [['GET'], ['PUT', { name: 'X', email: 'x@example.com' }], ['PATCH', { name: 'X' }], ['DELETE']] as const) {
+      const res = await h.call({ method, path: '/users/bob', headers, json });
+      expect(res.status, method).to.equal(403);
+      expect(res.headers['content-type']).to.equal('application/problem+json');
+    }
+    expect(await h.repo.get('bob')).to.include({ name: 'Bob', version: 1 });
+  });
+
+  it('listing and creating need the admin claim', async () => {
+    const h = await secured();
+    const plain = await bearer({ sub: 'alice' });
+    expect((await h.call({ method: 'GET', path: '/users', headers: plain })).status).to.equal(403);
+    expect((await h.call({ method: 'POST', path: '/users', headers: plain, json: { name: 'C', email: 'c@example.com' } })).status).to.equal(403);
+    for (const admin of [true, 'true']) {
+      const headers = await bearer({ sub: 'root', admin });
+      expect(bodyOf(await h.call({ method: 'GET', path: '/users', headers })).count, String(admin)).to.be.at.least(2);
+    }
+    const adminHeaders = await bearer({ sub: 'root', admin: true });
+    expect((await h.call({ method: 'POST', path: '/users', headers: adminHeaders, json: { name: 'C', email: 'c@example.com' } })).status).to.equal(201);
+    expect((await h.call({ method: 'GET', path: '/users/bob', headers: adminHeaders })).status).to.equal(200);
+    expect((await h.call({ method: 'GET', path: '/users', headers: await bearer({ sub: 'x', admin: 'yes' }) })).status).to.equal(403);
+  });
+
+  it('uses the configured admin claim name', async () => {
+    const h = harness({ jwtIssuer: issuer, jwtAudience: AUDIENCE, adminClaim: 'users:admin' });
+    expect((await h.call({ method: 'GET', path: '/users', headers: await bearer({ sub: 'x', admin: true }) })).status).to.equal(403);
+    expect((await h.call({ method: 'GET', path: '/users', headers: await bearer({ sub: 'x', 'users:admin': true }) })).status).to.equal(200);
+  });
+
+  const refused: [string, () => Promise<Record<string, string>>, string][] = [
+    ['no Authorization header', async () => ({}), 'Bearer realm="users"'],
+    ['a Basic credential', async () => ({ authorization: 'Basic YWxpY2U6c2VjcmV0' }), 'Bearer realm="users"'],
+    ['an expired token', () => bearer({ sub: 'alice' }, { exp: Math.floor(Date.now() / 1000) - 600 }), 'Bearer realm="users", error="invalid_token"'],
+    ['a wrong audience', () => bearer({ sub: 'alice' }, { aud: 'another-api' }), 'Bearer realm="users", error="invalid_token"'],
+    ['a wrong issuer', () => bearer({ sub: 'alice' }, { iss: 'https://evil.example' }), 'Bearer realm="users", error="invalid_token"'],
+    ['a token signed by another key with the same kid', () => bearer({ sub: 'alice' }, { signWith: otherKey }), 'Bearer realm="users", error="invalid_token"'],
+    ['a token whose kid is not in the key set', () => bearer({ sub: 'alice' }, { kid: 'k9' }), 'Bearer realm="users", error="invalid_token"'],
+    ['garbage', async () => ({ authorization: 'Bearer not.a.jwt' }), 'Bearer realm="users", error="invalid_token"'],
+  ];
+  for (const [name, headers, challenge] of refused) {
+    it(`401 with WWW-Authenticate for ${name}`, async () => {
+      const h = await secured();
+      const res = await h.call({ method: 'GET', path: '/users/alice', headers: await headers() });
+      expect(res.status).to.equal(401);
+      expect(res.headers['www-authenticate']).to.equal(challenge);
+      expect(res.headers['content-type']).to.equal('application/problem+json');
+      expect(bodyOf(res)).to.include({ status: 401, title: 'Unauthorized' });
+    });
+  }
+
+  it('trusts platform-verified claims instead of a bearer token', async () => {
+    const h = await secured();
+    expect((await h.call({ method: 'GET', path: '/users/alice', verifiedClaims: { sub: 'alice' } })).status).to.equal(200);
+    expect((await h.call({ method: 'GET', path: '/users/bob', verifiedClaims: { sub: 'alice' } })).status).to.equal(403);
+    expect((await h.call({ method: 'GET', path: '/users', verifiedClaims: { sub: 'r', admin: true } })).status).to.equal(200);
+  });
+
+  it('answers 503, not 401, when the key set cannot be fetched', async () => {
+    const closed = await freePort();
+    const h = harness({ jwtIssuer: issuer, jwtAudience: AUDIENCE, jwksUrl: `http://127.0.0.1:${closed}/keys` });
+    const res = await h.call({ method: 'GET', path: '/users/alice', headers: await bearer({ sub: 'alice' }) });
+    expect(res.status).to.equal(503);
+    expect(res.headers['content-type']).to.equal('application/problem+json');
+  });
+
+  it('allows everything with no issuer configured (local use)', async () => {
+    const h = harness();
+    await created(h, 'Ada', 'ada@example.com');
+    expect((await h.call({ method: 'GET', path: '/users' })).status).to.equal(200);
+    expect((await h.call({ method: 'DELETE', path: '/users/u0001' })).status).to.equal(204);
+  });
+
+  it('refuses an issuer without an audience at start-up', () => {
+    expect(() => harness({ jwtIssuer: issuer })).to.throw(/jwtAudience/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The One Deploy provider against a local stand-in for Kudu and ARM on 127.0.0.1: what it sends
+ * (the zip, the bearer token), how it waits (deployment status, function list), when it fails,
+ * and its diff rules. The stand-in answers as Kudu and ARM document: 202 + Location from
+ * /api/publish, DeployStatus 4/3, `value[].properties.name` from `<site>/functions`.
+ */
+import { expect } from 'chai';
+import * as path from 'node:path';
+import JSZip from 'jszip';
+import { hashPackage } from '../../../infra/azure/app-package';
+import { armScope } from '../../../infra/azure/one-deploy-client';
+import { deploymentId, OneDeployProvider, type CodeDeploymentInputs, type CodeDeploymentOutputs } from '../../../infra/azure/one-deploy';
+import { removeDir } from '../harness';
+import { fakeAppPackage } from './azure-support';
+import { KuduStandIn as StandIn } from './kudu-stand-in';
+
+const appId = '/subscriptions/s/resourceGroups/g/providers/Microsoft.Web/sites/app';
+
+describe('infra: the One Deploy provider against a local Kudu/ARM stand-in', function () {
+  this.timeout(20000);
+  let standIn: StandIn;
+  let base: string;
+  let packages: string;
+  const scopes: string[] = [];
+  const tokens = async (scope: string) => {
+    scopes.push(scope);
+    return 'entra-token';
+  };
+
+  beforeEach(async () => {
+    standIn = new StandIn(appId);
+    base = await standIn.start();
+    packages = fakeAppPackage('exports.answer = 42;\n');
+    scopes.length = 0;
+  });
+  afterEach(async () => {
+    await standIn.stop();
+    removeDir(packages);
+  });
+
+  function inputs(over: Partial<CodeDeploymentInputs> = {}): CodeDeploymentInputs {
+    const dir = path.join(packages, 'azure', 'app');
+    return { appId, scmUrl: base, armUrl: base, packageDirectory: dir, contentHash: hashPackage(dir), functions: ['images', 'users', 'orders'], timeoutSeconds: 5, pollSeconds: 0.01, ...over };
+  }
+
+  it('create: uploads the package zip with a bearer token, waits for the deployment and for the three functions', async () => {
+    const result = await new OneDeployProvider(tokens).create(inputs());
+    expect(result.id).to.equal(deploymentId(inputs()));
+    expect((result.outs as CodeDeploymentOutputs).listedFunctions).to.deep.equal(['images', 'orders', 'users']);
+
+    const publish = standIn.seen.find((s) => s.method === 'POST')!;
+    expect(publish.authorization).to.equal('Bearer entra-token');
+    const zip = await JSZip.loadAsync(publish.body, { checkCRC32: true });
+    expect(Object.keys(zip.files).sort()).to.deep.equal(['dist/index.js', 'host.json', 'package.json']);
+    expect(await zip.file('dist/index.js')!.async('string')).to.equal('exports.answer = 42;\n');
+    // Polled the status until complete, then the list until all three were there.
+    expect(standIn.statusPolls).to.equal(2);
+    expect(standIn.functionPolls).to.equal(3);
+    expect(standIn.seen.every((s) => s.authorization === 'Bearer entra-token')).to.equal(true);
+    expect(new Set(scopes)).to.deep.equal(new Set([armScope]));
+  });
+
+  it('zips deterministically: the same files give the same bytes', async () => {
+    const first = inputs();
+    await new OneDeployProvider(tokens).create(first);
+    const second = new StandIn(appId);
+    const secondBase = await second.start();
+    try {
+      await new OneDeployProvider(tokens).create({ ...first, scmUrl: secondBase, armUrl: secondBase });
+      const a = standIn.seen.find((s) => s.method === 'POST')!.body;
+      const b = second.seen.find((s) => s.method === 'POST')!.body;
+      expect(a.equals(b)).to.equal(true);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('update: deploys the new package and reports what is listed', async () => {
+    const result = await new OneDeployProvider(tokens).update('id', { ...inputs(), contentHash: 'old', listedFunctions: [] }, inputs());
+    expect((result.outs as CodeDeploymentOutputs).contentHash).to.equal(inputs().contentHash);
+    expect(standIn.seen.filter((s) => s.method === 'POST')).to.have.length(1);
+  });
+
+  it('fails with the platform answer when One Deploy refuses the package', async () => {
+    standIn.publishStatus = 404;
+    const error = await new OneDeployProvider(tokens).create(inputs()).then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.match(/answered 404: publish refused/);
+  });
+
+  it('fails when the deployment fails (DeployStatus 3), naming the reason', async () => {
+    standIn.statuses = [{ complete: true, status: 3, status_text: 'package has no host.json' }];
+    const error = await new OneDeployProvider(tokens).create(inputs()).then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.match(/failed: package has no host\.json/);
+    expect(standIn.functionPolls).to.equal(0);
+  });
+
+  it('gives up when a function never appears, naming the ones listed', async () => {
+    standIn.lists = [['images', 'users']];
+    const error = await new OneDeployProvider(tokens).create(inputs({ timeoutSeconds: 0.2, pollSeconds: 0.05 })).then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.match(/waiting for the functions images, users, orders to be listed \(listed: images, users\)/);
+  });
+
+  describe('diff', () => {
+    const provider = new OneDeployProvider(tokens);
+    const olds = (): CodeDeploymentOutputs => ({ ...inputs(), listedFunctions: ['images', 'orders', 'users'] });
+
+    it('sees no change for the same package, whatever order the functions are listed in', async () => {
+      const result = await provider.diff('id', olds(), { ...inputs(), functions: ['orders', 'users', 'images'] });
+      expect(result).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it('sees no change when the same package is deployed from another checkout or with other waits', async () => {
+      const result = await provider.diff('id', olds(), { ...inputs(), packageDirectory: '/elsewhere/dist/azure/app', timeoutSeconds: 60, pollSeconds: 1 });
+      expect(result).to.deep.include({ changes: false });
+    });
+
+    it('redeploys in place for a new content hash, endpoints or function list', async () => {
+      for (const change of [{ contentHash: 'new' }, { scmUrl: 'https://other.scm.azurewebsites.net' }, { functions: ['images', 'users'] }]) {
+        const result = await provider.diff('id', olds(), { ...inputs(), ...change });
+        expect(result, JSON.stringify(change)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+      }
+    });
+
+    it('replaces the deployment for another app', async () => {
+      const result = await provider.diff('id', olds(), { ...inputs(), appId: `${appId}-2` });
+      expect(result).to.deep.include({ changes: true, replaces: ['appId'] });
+    });
+  });
+});
