@@ -69,9 +69,20 @@ describe('reliability: SIGKILL of the local runtime mid-batch, twice', function 
         if (put?.status === 200) uploaded.push(key);
       }
     });
-    // the kill lands once half the orders were accepted, the rest still on their way
+    // The kill lands once half the orders and at least one upload were accepted AND the runtime
+    // still holds work (queued, or received and unfinished), the rest still on their way. Each
+    // upload starts only after its order's 202, and the runtime often drains as fast as work
+    // arrives, so killing on a count alone sometimes hit an idle process: polling its queues
+    // keeps the kill mid-batch instead of racing the scheduler.
     const deadline = Date.now() + 60_000;
-    while (accepted.length < scale.restartOrders / 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const backlog = async () => {
+      const { body } = await getJson<{ queues: Record<string, { waiting: number; hidden: number }> }>(`${first.base}/queues`);
+      return [body.queues.orders, body.queues.images].reduce((n, d) => n + d.waiting + d.hidden, 0);
+    };
+    while (Date.now() < deadline) {
+      if (accepted.length >= scale.restartOrders / 2 && uploaded.length > 0 && (await backlog()) > 0) break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
     await killHard(first);
     await Promise.all(sends);
     expect(accepted.length, 'orders accepted before the kill').to.be.greaterThan(0);
