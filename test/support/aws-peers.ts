@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { ordersTableDefinition, usersTableDefinition } from '../../adapters/aws/tables';
 import { documentClient } from '../../adapters/aws/wiring';
 import { dynamoDbLocalDir, javaAvailable } from './aws-dynamodb-local';
-import { freePort, startProcess, type RunningProcess } from './processes';
+import { freePort, peerUnavailable, startProcess, type RunningProcess } from './processes';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -52,12 +52,12 @@ export function dynamoPeer(): Promise<DynamoPeer | string> {
 }
 
 async function startDynamo(): Promise<DynamoPeer | string> {
-  if (!javaAvailable()) return 'java is not installed: DynamoDB Local needs it';
+  if (!javaAvailable()) return peerUnavailable('java is not installed: DynamoDB Local needs it');
   let dir: string;
   try {
     dir = dynamoDbLocalDir();
   } catch (err) {
-    return `DynamoDB Local could not be fetched with npm pack: ${(err as Error).message}`;
+    return peerUnavailable(`DynamoDB Local could not be fetched with npm pack: ${(err as Error).message}`);
   }
   const port = await freePort();
   // DynamoDB Local has no option for its listen address: it takes every interface.

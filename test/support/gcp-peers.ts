@@ -8,10 +8,15 @@
  * The client libraries find them through FIRESTORE_EMULATOR_HOST / PUBSUB_EMULATOR_HOST, set here.
  */
 import { existsSync } from 'node:fs';
-import { freePort, startProcess, type RunningProcess } from './processes';
+import { freePort, peerUnavailable, startProcess, type RunningProcess } from './processes';
 
-export const FIRESTORE_JAR = '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar';
-export const PUBSUB_EMULATOR = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator';
+/**
+ * Where the Google Cloud CLI keeps its components: Debian's packages put it under /usr/lib; a CLI
+ * installed another way (the GitHub workflow's setup-gcloud) says where with GOOGLE_CLOUD_SDK_ROOT.
+ */
+const SDK_ROOT = process.env.GOOGLE_CLOUD_SDK_ROOT || '/usr/lib/google-cloud-sdk';
+export const FIRESTORE_JAR = `${SDK_ROOT}/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar`;
+export const PUBSUB_EMULATOR = `${SDK_ROOT}/platform/pubsub-emulator/bin/cloud-pubsub-emulator`;
 export const GCP_TEST_PROJECT = 'multicloud-functions-test';
 
 export interface GcpPeers {
@@ -26,7 +31,7 @@ export function gcpPeersMissing(): string | undefined {
   if (!existsSync(FIRESTORE_JAR)) missing.push(`${FIRESTORE_JAR} (apt-get install google-cloud-cli-firestore-emulator)`);
   if (!existsSync(PUBSUB_EMULATOR)) missing.push(`${PUBSUB_EMULATOR} (apt-get install google-cloud-cli-pubsub-emulator)`);
   if (!hasJava()) missing.push('java (Java 17 or later)');
-  return missing.length > 0 ? `Google emulators missing: ${missing.join(', ')}` : undefined;
+  return missing.length > 0 ? peerUnavailable(`Google emulators missing: ${missing.join(', ')}`) : undefined;
 }
 
 function hasJava(): boolean {

@@ -6,6 +6,18 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
+/**
+ * The reason a peer cannot run here, for the caller to skip with. Where the peers are promised
+ * (`REQUIRE_TEST_PEERS=1`, which the repository's GitHub workflows set after installing them),
+ * a missing one fails the run instead: a silent skip there would pass a build that tested nothing.
+ */
+export function peerUnavailable(reason: string): string {
+  if (process.env.REQUIRE_TEST_PEERS === '1') {
+    throw new Error(`${reason} (REQUIRE_TEST_PEERS=1: a missing test peer fails the run instead of skipping)`);
+  }
+  return reason;
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -41,7 +41,17 @@ describe('workflows', function () {
   it('pull requests: tests once, then a preview per stack file with the policy pack and one edited comment each', () => {
     const pr = workflow('pull-request.yml');
     expect(Object.keys(pr.on)).to.deep.equal(['pull_request']);
-    expect(pr.jobs.test.steps.map((s) => s.run).filter(Boolean)).to.deep.equal(['npm ci', 'npm test', 'npm run lint:workflows']);
+    const testSteps = pr.jobs.test.steps;
+    expect(testSteps.map((s) => s.run).filter(Boolean)).to.deep.equal([
+      'npm ci',
+      `echo "GOOGLE_CLOUD_SDK_ROOT=$(gcloud info --format='value(installation.sdk_root)')" >> "$GITHUB_ENV"`,
+      'npm test',
+    ]);
+    // the Google emulators the GCP adapter tests start, where test/support/gcp-peers.ts finds them
+    const gcloud = testSteps.find((s) => s.uses?.startsWith('google-github-actions/setup-gcloud@'))!;
+    expect(gcloud.with).to.deep.equal({ install_components: 'cloud-firestore-emulator,pubsub-emulator' });
+    // the emulators are installed, so a missing one must fail the job rather than skip tests
+    expect(testSteps.find((s) => s.run === 'npm test')!.env).to.deep.equal({ REQUIRE_TEST_PEERS: '1' });
     const preview = pr.jobs.preview;
     expect(preview.needs).to.equal('test');
     expect(preview.strategy!.matrix.include.map((m) => m.stack).sort()).to.deep.equal(stackFiles().sort());
