@@ -41,6 +41,12 @@ export interface StackConfig {
     jwt?: { issuer: string; audience: string };
     corsOrigins: string[];
     throttle: { rateLimit: number; burstLimit: number };
+    /**
+     * `usersPublic`: the stack owner says anyone may call the users API. GCP grants allUsers
+     * run.invoker with it; on every cloud it is also the policy pack's switch
+     * (users-api-not-anonymous, policy/stack-config.ts reads the same key).
+     */
+    public: boolean;
   };
   /** Where the built packages are (`npm run package` writes `dist/<cloud>/<function>/`). */
   packagesDir: string;
@@ -85,6 +91,18 @@ export function readStackConfig(project = pulumi.getProject(), stack = pulumi.ge
   if (jwtIssuer && !jwtAudience) {
     refuse(values.key('jwtAudience'), undefined, 'an audience when jwtIssuer is set (API Gateway JWT authorizers require one)');
   }
+  const usersPublic = values.flag('usersPublic', false);
+  // On AWS and Azure the users API has no gate but the token check: API Gateway's route has no
+  // authorizer without an issuer, and the Azure HTTP trigger is anonymous (adapters/azure/users.ts).
+  // Without jwtIssuer the API is open to anyone, so the stack must say so; a private API without
+  // tokens would need something the caller has to sign (IAM SigV4 on AWS, function keys on Azure),
+  // which the users API's browser clients cannot send, and silently switching to it would turn
+  // every request into a 403. Google Cloud is different: there `usersPublic: false` keeps the
+  // function private behind Cloud Run IAM (usersInvokers), which is a working choice.
+  if (cloud !== 'gcp' && !jwtIssuer && !usersPublic) {
+    refuse(values.key('usersPublic'), usersPublic,
+      `true when jwtIssuer is unset: the ${cloud} users API then checks no token and anyone can call it. Set jwtIssuer and jwtAudience (tokens verified), or declare the API public`);
+  }
 
   return {
     project,
@@ -106,8 +124,11 @@ export function readStackConfig(project = pulumi.getProject(), stack = pulumi.ge
         rateLimit: values.integer('throttleRateLimit', 1, 10000, 50),
         burstLimit: values.integer('throttleBurstLimit', 1, 5000, 100),
       },
+      public: usersPublic,
     },
-    packagesDir: values.text('packagesDir', /^\S+$/, 'a directory path', 'dist'),
+    // Spaces inside a path are fine ("/Users/ana/My Builds"); leading or trailing blanks and line
+    // breaks are almost always a paste mistake.
+    packagesDir: values.text('packagesDir', /^\S(?:[^\r\n]*\S)?$/, 'a directory path (no leading or trailing blanks, no line breaks)', 'dist'),
     aws: cloud === 'aws' ? readAwsOptions(values) : defaultAwsOptions,
   };
 }
@@ -132,7 +153,8 @@ function readFunctionPlans(values: ConfigValues, limits: PlatformLimits): Record
     const maxTimeout = limits.maxTimeoutSeconds[spec.trigger];
     const timeoutSeconds = o.timeoutSeconds === undefined ? spec.timeoutSeconds : Number(o.timeoutSeconds);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > maxTimeout) {
-      refuse(key('timeoutSeconds'), o.timeoutSeconds ?? timeoutSeconds, `an integer from 1 to ${maxTimeout} s for a ${spec.trigger} function on ${limits.platform} (${limits.source})`);
+      const source = limits.timeoutSources?.[spec.trigger] ?? limits.source;
+      refuse(key('timeoutSeconds'), o.timeoutSeconds ?? timeoutSeconds, `an integer from 1 to ${maxTimeout} s for a ${spec.trigger} function on ${limits.platform} (${source})`);
     }
     const warmInstances = o.warmInstances === undefined ? 0 : checkInteger(key('warmInstances'), o.warmInstances, 0, limits.maxReservedInstances);
     plans[spec.name] = { spec, memoryMb, timeoutSeconds, warmInstances };

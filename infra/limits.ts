@@ -14,6 +14,11 @@ export interface PlatformLimits {
   memoryMb: { min: number; max: number; step?: number } | { allowed: readonly number[] };
   /** The longest timeout per trigger kind (some platforms allow HTTP functions longer). */
   maxTimeoutSeconds: Record<TriggerKind, number>;
+  /**
+   * Where a trigger's timeout limit comes from when it is not the platform's own figure (a
+   * gateway in front of the function, for example); the refusal names it instead of `source`.
+   */
+  timeoutSources?: Partial<Record<TriggerKind, string>>;
   /** The largest provisioned / always-ready / minimum instance count accepted per function. */
   maxReservedInstances: number;
   /** Deliveries of a queued message before the platform dead-letters it. */
@@ -26,8 +31,15 @@ export const awsLimits: PlatformLimits = {
   source: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html',
   // "128 MB to 10,240 MB, in 1-MB increments".
   memoryMb: { min: 128, max: 10240, step: 1 },
-  // "900 seconds (15 minutes)" whatever the trigger.
-  maxTimeoutSeconds: { 'object-created': 900, http: 900, queue: 900 },
+  // "900 seconds (15 minutes)" whatever the trigger; but the HTTP function (users) is reached only
+  // through an API Gateway HTTP API, whose "Maximum integration timeout" is "30 seconds", not
+  // adjustable (HTTP API quotas): past 30 s the caller gets an error while the function runs on, so a
+  // longer timeout would only bill work nobody receives. infra/aws/users-api.ts sets the
+  // integration's own timeout from this figure.
+  maxTimeoutSeconds: { 'object-created': 900, http: 30, queue: 900 },
+  timeoutSources: {
+    http: 'behind an API Gateway HTTP API, whose integrations time out at 30 s: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html',
+  },
   // Provisioned concurrency draws on the account's concurrency, 1,000 by default per Region.
   maxReservedInstances: 1000,
   // An SQS redrive policy's maxReceiveCount: 1 to 1,000 (SQS dead-letter queue documentation).
@@ -50,6 +62,17 @@ export const azureLimits: PlatformLimits = {
   // HTTP: "the maximum response time of 230 seconds" (the Azure load balancer's idle timeout)
   // whatever functionTimeout says. Other triggers: default 30 minutes, maximum unbounded, but a
   // worker scaling in gets at most a 60-minute grace period, so this program stops at 60 minutes.
+  // object-created is NOT capped at Event Grid's response window: Event Grid "waits 30 seconds for
+  // a response after delivering a message" and then queues the event for retry
+  // (https://learn.microsoft.com/azure/event-grid/delivery-and-retry), so an images run longer
+  // than that (eventGridResponseSeconds) is delivered again while it works. That costs a second
+  // run, not a wrong result: the core is idempotent (a compressed copy carrying the original's
+  // source-etag ends a re-delivery after one head; test/handlers/images/flow.test.ts,
+  // "re-delivery"), and the retry that comes after the first run finished is skipped and answers
+  // in time. A cap would also refuse the images spec's own 60 s, and functionTimeout is per app
+  // anyway (the longest of the three functions), so it could not keep the app under 30 s.
+  // What a long run does cost: a few more deliveries, so imagesDeliveryAttempts must leave room
+  // for them (with 1 attempt, a run past 30 s is dead-lettered although its copy was written).
   maxTimeoutSeconds: { 'object-created': 3600, http: 230, queue: 3600 },
   // Always-ready instances per group: they do not count toward the maximum instance count
   // (event-driven-scaling, Limit scale-out); the regional memory quota bounds them. 1,000 as the
@@ -80,6 +103,9 @@ export const gcpLimits: PlatformLimits = {
   // A dead-letter policy's maxDeliveryAttempts "must be between 5 and 100" (Pub/Sub DeadLetterPolicy).
   maxDeliveries: { min: 5, max: 100 },
 };
+
+/** How long Event Grid waits for an Azure Function endpoint before it schedules a retry (delivery-and-retry). */
+export const eventGridResponseSeconds = 30;
 
 /** Tables by cloud; a cloud without one cannot be deployed yet. */
 export const platformLimits: Partial<Record<string, PlatformLimits>> = {

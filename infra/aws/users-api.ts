@@ -11,6 +11,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as apigatewayv2 from '@pulumi/aws/apigatewayv2';
 import * as lambda from '@pulumi/aws/lambda';
 import type { StackConfig } from '../config';
+import { awsLimits } from '../limits';
 import type { ServerlessFunction } from './function';
 
 export const userRoutes = ['ANY /users', 'ANY /users/{id}'] as const;
@@ -46,8 +47,10 @@ export class UsersApi extends pulumi.ComponentResource {
       integrationType: 'AWS_PROXY',
       integrationUri: args.fn.target,
       payloadFormatVersion: '2.0',
-      // HTTP APIs cap integrations at 30 s; the function's own timeout is shorter.
-      timeoutMilliseconds: 30000,
+      // HTTP APIs cap integrations at 30 s ("Maximum integration timeout", HTTP API quotas); the
+      // config module refuses a users timeout above it (infra/limits.ts), so the function never
+      // runs on after the caller was answered with an error.
+      timeoutMilliseconds: awsLimits.maxTimeoutSeconds.http * 1000,
     }, parent);
 
     const jwt = args.settings.jwt;

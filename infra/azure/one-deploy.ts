@@ -4,7 +4,7 @@
  * azure-native resource calls, and `storage.Blob` would need the account keys this stack turns off.
  * - diff: a new content hash, another function list or other endpoints redeploy; another app
  *   replaces the resource; nothing else changes (the same package built in another checkout, at
- *   another path, is no change).
+ *   another path, is no change). `detailedDiff` says which, per property.
  * - create / update: zip the package directory, One Deploy it with an Entra token (the identity
  *   running `pulumi up`, through DefaultAzureCredential: `az login`, a service principal or a
  *   workload identity), wait until the functions are listed.
@@ -35,6 +35,36 @@ export interface CodeDeploymentOutputs extends CodeDeploymentInputs {
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
+/** One property's change, as the engine's DiffResponse.detailedDiff spells it (provider protocol, PropertyDiff). */
+export interface PropertyDiff {
+  kind: 'add' | 'addReplace' | 'delete' | 'deleteReplace' | 'update' | 'updateReplace';
+  /** false: the old side is the resource's state (the outputs), not its old inputs. */
+  inputDiff: boolean;
+}
+
+/**
+ * The diff with, per property that changed, whether it updates the deployment in place or
+ * replaces it. Only the properties that matter are listed: packageDirectory, timeoutSeconds and
+ * pollSeconds differ between checkouts and runs without changing what is deployed.
+ * Note: the Node.js dynamic provider host of @pulumi/pulumi 3.x (cmd/dynamic-provider) passes on
+ * `changes`, `replaces` and `deleteBeforeReplace` only, so the CLI still shows its own diff of
+ * the inputs; `detailedDiff` records what the provider decided, per property (tested in
+ * test/infra/azure/one-deploy.test.ts), and would reach the engine only if the host forwarded it.
+ */
+export interface CodeDeploymentDiff extends pulumi.dynamic.DiffResult {
+  detailedDiff: Record<string, PropertyDiff>;
+}
+
+function diffKind(old: unknown, next: unknown, replace: boolean): PropertyDiff['kind'] {
+  const kind = old === undefined ? 'add' : next === undefined ? 'delete' : 'update';
+  return replace ? `${kind}Replace` : kind;
+}
+
+/** A state written before `functions` existed has none: compare it as an empty list. */
+function sortedList(list: readonly string[] | undefined): string {
+  return [...(list ?? [])].sort().join();
+}
+
 /** The resource id: the app and the package, so a new package is visibly a new deployment. */
 export function deploymentId(inputs: Pick<CodeDeploymentInputs, 'appId' | 'contentHash'>): string {
   return `${inputs.appId}/deployments/${Buffer.from(inputs.contentHash, 'base64').toString('hex')}`;
@@ -44,11 +74,17 @@ export class OneDeployProvider implements pulumi.dynamic.ResourceProvider {
   /** Tests pass a token source; deployments use DefaultAzureCredential. */
   constructor(private readonly tokens?: TokenSource) {}
 
-  async diff(_id: string, olds: CodeDeploymentOutputs, news: CodeDeploymentInputs): Promise<pulumi.dynamic.DiffResult> {
-    const replaces = olds.appId !== news.appId ? ['appId'] : [];
-    const redeploy = (['contentHash', 'scmUrl', 'armUrl'] as const).filter((k) => olds[k] !== news[k]);
-    if ([...olds.functions].sort().join() !== [...news.functions].sort().join()) redeploy.push('functions' as never);
-    return { changes: replaces.length > 0 || redeploy.length > 0, replaces, deleteBeforeReplace: false };
+  async diff(_id: string, olds: CodeDeploymentOutputs, news: CodeDeploymentInputs): Promise<CodeDeploymentDiff> {
+    const detailedDiff: Record<string, PropertyDiff> = {};
+    const note = (key: keyof CodeDeploymentInputs, changed: boolean, replace: boolean) => {
+      if (changed) detailedDiff[key] = { kind: diffKind(olds[key], news[key], replace), inputDiff: false };
+    };
+    note('appId', olds.appId !== news.appId, true);
+    for (const key of ['contentHash', 'scmUrl', 'armUrl'] as const) note(key, olds[key] !== news[key], false);
+    // The same functions in another order are the same deployment.
+    note('functions', sortedList(olds.functions) !== sortedList(news.functions), false);
+    const replaces = Object.keys(detailedDiff).filter((k) => detailedDiff[k].kind.endsWith('Replace'));
+    return { changes: Object.keys(detailedDiff).length > 0, replaces, deleteBeforeReplace: false, detailedDiff };
   }
 
   async create(inputs: CodeDeploymentInputs): Promise<pulumi.dynamic.CreateResult> {

@@ -37,6 +37,10 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
   const { project, region } = options;
   const prefix = config.namePrefix;
   const packages = (name: FunctionName) => readPackage(config.packagesDir, 'gcp', name, packageEntry);
+  // Cloud Resource Manager answers this while the program runs, before `services` exist: it is a
+  // prerequisite enabled by hand (prerequisiteServices in services.ts, README Prerequisites), which
+  // the provider needs anyway to read back every projects.Service it enables. Without it the
+  // preview stops here with Google's "API has not been used in project ... or it is disabled".
   const projectNumber = getProjectOutput({ projectId: project }).number;
   const pubsubAgentEmail = pulumi.interpolate`service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 

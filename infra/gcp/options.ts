@@ -43,7 +43,9 @@ export function readGcpOptions(config: StackConfig): GcpOptions {
   for (const member of invokers) {
     if (!memberPattern.test(member)) refuse(values.key('usersInvokers'), member, 'IAM principals such as user:ana@example.com or serviceAccount:caller@project.iam.gserviceaccount.com (use usersPublic for allUsers)');
   }
-  const usersPublic = values.flag('usersPublic', false);
+  // usersPublic itself is read (and checked) by readStackConfig: on every cloud it is the policy
+  // pack's switch too.
+  const usersPublic = config.usersApi.public;
 
   const minBackoff = values.integer('ordersMinBackoffSeconds', backoffRange.min, backoffRange.max, 10);
   const maxBackoff = values.integer('ordersMaxBackoffSeconds', backoffRange.min, backoffRange.max, 600);

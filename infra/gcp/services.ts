@@ -25,6 +25,23 @@ export const requiredServices = [
   'monitoring.googleapis.com',
 ] as const;
 
+/**
+ * The APIs the stack needs before it can enable anything, so they are enabled by hand (README,
+ * "Deploy to Google Cloud", Prerequisites):
+ * - Service Usage, through which Pulumi's Google provider lists and enables services (on by
+ *   default in new projects);
+ * - Cloud Resource Manager: after enabling a service, the provider reads the project through it
+ *   (google_project_service's Read, "Verify project for services still exists") and fails if it
+ *   is off, and the program looks up the project number with it (organizations.getProject, for
+ *   the Pub/Sub service agent's address) while it runs, before any resource exists.
+ * They are not in `requiredServices`: a `projects.Service` for Cloud Resource Manager would itself
+ * need Cloud Resource Manager, so listing it would only pretend that the stack can bootstrap it.
+ */
+export const prerequisiteServices = [
+  'serviceusage.googleapis.com',
+  'cloudresourcemanager.googleapis.com',
+] as const;
+
 export interface ProjectServicesArgs {
   project: string;
 }

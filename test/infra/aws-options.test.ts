@@ -42,8 +42,9 @@ describe('infra: AWS stack options', function () {
     expect(r.get('aws:lambda/permission:Permission', 'users-api-invoke').inputs.qualifier).to.equal(undefined);
   });
 
-  it('puts a JWT authorizer on both routes and tells the function the issuer and audience', async () => {
-    const r = new Resources((await runWith('dev', packages, { overrides: { jwtIssuer: 'https://issuer.example', jwtAudience: 'users-api' } })).resources);
+  it('puts a JWT authorizer on both routes and tells the function the issuer and audience (no usersPublic needed)', async () => {
+    // With tokens verified the API is not open: usersPublic false is accepted.
+    const r = new Resources((await runWith('dev', packages, { overrides: { jwtIssuer: 'https://issuer.example', jwtAudience: 'users-api', usersPublic: false } })).resources);
     const authorizer = r.get('aws:apigatewayv2/authorizer:Authorizer', 'users-api-jwt').inputs;
     expect(authorizer).to.deep.include({ authorizerType: 'JWT', identitySources: ['$request.header.Authorization'], jwtConfiguration: { issuer: 'https://issuer.example', audiences: ['users-api'] } });
     for (const route of r.ofType('aws:apigatewayv2/route:Route')) expect(route.inputs).to.include({ authorizationType: 'JWT', authorizerId: 'users-api-jwt-id' });

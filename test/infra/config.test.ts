@@ -21,6 +21,9 @@ const cases: RefusalCase[] = [
   { rule: 'Lambda memory at most 10240 MB', overrides: { functions: { images: { memoryMb: 10241 } } }, says: [key('functions.images.memoryMb'), '10241', 'an integer from 128 to 10240 MB on AWS Lambda'] },
   { rule: 'Lambda memory at least 128 MB', overrides: { functions: { users: { memoryMb: 64 } } }, says: [key('functions.users.memoryMb'), '64', 'from 128 to 10240 MB'] },
   { rule: 'Lambda timeout at most 900 s', overrides: { functions: { orders: { timeoutSeconds: 901 } } }, says: [key('functions.orders.timeoutSeconds'), '901', 'an integer from 1 to 900 s for a queue function on AWS Lambda'] },
+  // API Gateway HTTP API integrations time out at 30 s: a longer users run answers nobody.
+  { rule: 'the HTTP (users) timeout at most the 30 s API Gateway integration timeout', overrides: { functions: { users: { timeoutSeconds: 31 } } }, says: [key('functions.users.timeoutSeconds'), 'is 31', 'an integer from 1 to 30 s for a http function on AWS Lambda', 'API Gateway HTTP API', 'http-api-quotas.html'] },
+  { rule: 'the HTTP timeout stays capped at Lambda\'s 900 s too', overrides: { functions: { users: { timeoutSeconds: 900 } } }, says: [key('functions.users.timeoutSeconds'), 'is 900', 'from 1 to 30 s for a http function'] },
   { rule: 'functions are the spec names', overrides: { functions: { billing: { memoryMb: 256 } } }, says: [key('functions.billing'), 'a function name: images, users, orders'] },
   { rule: 'function fields are known', overrides: { functions: { users: { memory: 512 } } }, says: [key('functions.users.memory'), '512', 'a field of memoryMb, timeoutSeconds, warmInstances'] },
   { rule: 'warm instances are a count', overrides: { functions: { users: { warmInstances: -1 } } }, says: [key('functions.users.warmInstances'), '-1', 'an integer from 0 to 1000'] },
@@ -37,6 +40,12 @@ const cases: RefusalCase[] = [
   { rule: 'throttling is bounded', overrides: { throttleBurstLimit: 0 }, says: [key('throttleBurstLimit'), '"0"', 'an integer from 1 to 5000'] },
   { rule: 'the alarm topic is an SNS ARN', overrides: { alarmTopicArn: 'alarms' }, says: [key('alarmTopicArn'), '"alarms"', 'an SNS topic ARN'] },
   { rule: 'CORS origins are strings', overrides: { corsOrigins: [1] }, says: [key('corsOrigins'), 'a list of strings'] },
+  { rule: 'usersPublic is a boolean', overrides: { usersPublic: 'yes' }, says: [key('usersPublic'), '"yes"', 'true or false'] },
+  // No authorizer without an issuer: the API would be open without the stack saying so.
+  { rule: 'a users API without tokens is declared public', remove: ['usersPublic'], says: [key('usersPublic'), 'is false', 'allowed is true when jwtIssuer is unset: the aws users API then checks no token', 'Set jwtIssuer and jwtAudience'] },
+  { rule: 'a users API without tokens cannot be private', overrides: { usersPublic: false }, says: [key('usersPublic'), 'is false', 'true when jwtIssuer is unset'] },
+  { rule: 'packagesDir has no leading blank', overrides: { packagesDir: ' dist' }, says: [key('packagesDir'), '" dist"', 'a directory path (no leading or trailing blanks'] },
+  { rule: 'packagesDir has no line break', overrides: { packagesDir: 'dist\nother' }, says: [key('packagesDir'), 'no line breaks'] },
 ];
 
 describe('infra: stack config validation', function () {
@@ -69,9 +78,12 @@ describe('infra: stack config validation', function () {
     expect(error.message).to.include('The aws package of the images function is missing').and.include('npm run package');
   });
 
-  it('accepts the limits themselves (10240 MB, 900 s)', async () => {
-    const run = await runWith('dev', packages, { overrides: { functions: { images: { memoryMb: 10240, timeoutSeconds: 900 } } } });
+  it('accepts the limits themselves (10240 MB, 900 s, 30 s for the users function behind API Gateway)', async () => {
+    const run = await runWith('dev', packages, { overrides: { functions: { images: { memoryMb: 10240, timeoutSeconds: 900 }, users: { timeoutSeconds: 30 } } } });
     const fn = run.resources.find((r) => r.name === 'images-function')!;
     expect(fn.inputs).to.include({ memorySize: 10240, timeout: 900 });
+    expect(run.resources.find((r) => r.name === 'users-function')!.inputs).to.include({ timeout: 30 });
+    // The integration waits exactly as long as the function may run.
+    expect(run.resources.find((r) => r.name === 'users-api-integration')!.inputs).to.include({ timeoutMilliseconds: 30000 });
   });
 });

@@ -57,4 +57,12 @@ describe('infra: function packages', function () {
     const orders = run.resources.find((r) => r.name === 'orders-function')!.inputs.sourceCodeHash;
     expect(orders).to.equal(hashDirectory(changed)).and.not.equal(images);
   });
+
+  it('reads packages from a directory whose path has spaces', async () => {
+    const spaced = path.join(dir, 'My Builds', 'dist 2');
+    for (const spec of allSpecs) writePackage(spaced, 'aws', spec.name, packageEntry, `exports.handler = async () => ${JSON.stringify(spec.name)};\n`);
+    const run = await runWith('dev', spaced);
+    const code = run.resources.find((r) => r.name === 'users-function')!.inputs.code as { path: Promise<string> };
+    expect(await code.path).to.equal(path.join(spaced, 'aws', 'users'));
+  });
 });

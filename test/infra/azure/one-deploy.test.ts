@@ -1,8 +1,9 @@
 /**
  * The One Deploy provider against a local stand-in for Kudu and ARM on 127.0.0.1: what it sends
  * (the zip, the bearer token), how it waits (deployment status, function list), when it fails,
- * and its diff rules. The stand-in answers as Kudu and ARM document: 202 + Location from
- * /api/publish, DeployStatus 4/3, `value[].properties.name` from `<site>/functions`.
+ * and its diff rules (per property: replace or update). The stand-in answers as Kudu and ARM
+ * document: 202 + Location from /api/publish, DeployStatus 4/3, `value[].properties.name` from
+ * `<site>/functions`.
  */
 import { expect } from 'chai';
 import * as path from 'node:path';
@@ -106,7 +107,7 @@ describe('infra: the One Deploy provider against a local Kudu/ARM stand-in', fun
 
     it('sees no change for the same package, whatever order the functions are listed in', async () => {
       const result = await provider.diff('id', olds(), { ...inputs(), functions: ['orders', 'users', 'images'] });
-      expect(result).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+      expect(result).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} });
     });
 
     it('sees no change when the same package is deployed from another checkout or with other waits', async () => {
@@ -114,16 +115,33 @@ describe('infra: the One Deploy provider against a local Kudu/ARM stand-in', fun
       expect(result).to.deep.include({ changes: false });
     });
 
-    it('redeploys in place for a new content hash, endpoints or function list', async () => {
-      for (const change of [{ contentHash: 'new' }, { scmUrl: 'https://other.scm.azurewebsites.net' }, { functions: ['images', 'users'] }]) {
+    it('redeploys in place for a new content hash, endpoints or function list, naming the property as an update', async () => {
+      for (const change of [{ contentHash: 'new' }, { scmUrl: 'https://other.scm.azurewebsites.net' }, { armUrl: 'https://management.example' }, { functions: ['images', 'users'] }]) {
         const result = await provider.diff('id', olds(), { ...inputs(), ...change });
-        expect(result, JSON.stringify(change)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+        const [property] = Object.keys(change);
+        expect(result, JSON.stringify(change)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { [property]: { kind: 'update', inputDiff: false } } });
       }
     });
 
-    it('replaces the deployment for another app', async () => {
+    it('replaces the deployment for another app, naming appId as the replacing property', async () => {
       const result = await provider.diff('id', olds(), { ...inputs(), appId: `${appId}-2` });
-      expect(result).to.deep.include({ changes: true, replaces: ['appId'] });
+      expect(result).to.deep.equal({ changes: true, replaces: ['appId'], deleteBeforeReplace: false, detailedDiff: { appId: { kind: 'updateReplace', inputDiff: false } } });
+    });
+
+    it('tells replace from update per property when both change, and leaves paths and waits out', async () => {
+      const result = await provider.diff('id', olds(), { ...inputs(), appId: `${appId}-2`, contentHash: 'new', packageDirectory: '/elsewhere', timeoutSeconds: 60 });
+      expect(result.replaces).to.deep.equal(['appId']);
+      expect(result.detailedDiff).to.deep.equal({
+        appId: { kind: 'updateReplace', inputDiff: false },
+        contentHash: { kind: 'update', inputDiff: false },
+      });
+    });
+
+    it('sees the function list as added when the old state has none', async () => {
+      const { functions: _dropped, ...older } = olds();
+      const result = await provider.diff('id', older as CodeDeploymentOutputs, inputs());
+      expect(result).to.deep.include({ changes: true, replaces: [] });
+      expect(result.detailedDiff).to.deep.equal({ functions: { kind: 'add', inputDiff: false } });
     });
   });
 });

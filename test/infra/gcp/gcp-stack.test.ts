@@ -11,7 +11,7 @@ import { settingName } from '../../../handlers/settings';
 import { allSpecs, functionSpecs, type FunctionName } from '../../../handlers/specs';
 import { gcpProjectNumber } from '../../../infra/offline/gcp-state';
 import { packageEntry } from '../../../infra/gcp/function';
-import { requiredServices } from '../../../infra/gcp/services';
+import { prerequisiteServices, requiredServices } from '../../../infra/gcp/services';
 import { fakePackages, removeDir, Resources, runWith, type StackRun } from '../harness';
 import { T, bindingsOf, describeBinding } from './gcp-resources';
 
@@ -46,6 +46,9 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
     expect(services.map((s) => s.inputs.service)).to.have.members([...requiredServices]);
     expect(requiredServices).to.include.members(['cloudfunctions.googleapis.com', 'run.googleapis.com', 'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com', 'eventarc.googleapis.com', 'pubsub.googleapis.com', 'firestore.googleapis.com', 'storage.googleapis.com']);
     for (const s of services) expect(s.inputs).to.include({ project, disableOnDestroy: false });
+    // Service Usage and Cloud Resource Manager are enabled by hand (README Prerequisites): the
+    // provider needs them to enable and read back every service above.
+    for (const prerequisite of prerequisiteServices) expect(requiredServices).to.not.include(prerequisite);
     for (const name of names) {
       const deps = r.get(T.fn, `${name}-function`).dependencies;
       for (const s of services) expect(deps, `${name} waits for ${String(s.inputs.service)}`).to.include(s.urn);
