@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isPermanent, reasonOf } from '../../handlers/errors';
-import { parseOrder } from '../../handlers/orders';
+import { identifierProblem, parseOrder } from '../../handlers/orders';
 import { localQueues } from './environment';
 import { HttpProblem, methodNotAllowed, readJson, sendJson } from './http-kit';
 import type { LocalPorts } from './wiring';
@@ -53,6 +53,10 @@ export async function handleStock(req: IncomingMessage, res: ServerResponse, pro
     return sendJson(res, 200, { product_id: productId, quantity });
   }
   if (req.method !== 'PUT') throw methodNotAllowed(['GET', 'PUT']);
+  // The order parser's own rule: stock under an id that no order can name could never be sold
+  // (and the ids the parser refuses are those the clouds' stores cannot key on).
+  const idProblem = identifierProblem(productId);
+  if (idProblem !== undefined) throw new HttpProblem(422, 'Unprocessable Content', `product_id ${JSON.stringify(productId)}: ${idProblem}`);
   const body = (await readJson(req)) as { quantity?: unknown } | null;
   const quantity = body?.quantity;
   if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 0) {

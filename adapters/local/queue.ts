@@ -154,10 +154,15 @@ export class LocalQueue {
     return row ?? { waiting: 0, hidden: 0 };
   }
 
-  /** Messages still queued (waiting or hidden), oldest first, for the console. */
+  /**
+   * The newest `limit` messages still queued (waiting or hidden), newest first, for the console
+   * and `/payments`. Newest first because the oldest first stopped showing anything new once a
+   * queue held more than `limit` (the payments queue is never consumed locally, so it only grows).
+   * Messages enqueued in the same millisecond keep their insertion order (rowid).
+   */
   peek(limit = 100): { id: string; body: string; attributes: Record<string, string>; receive_count: number; last_error: string | null; enqueued_at: string }[] {
     return this.db
-      .prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE queue = ? ORDER BY enqueued_at LIMIT ?')
+      .prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE queue = ? ORDER BY enqueued_at DESC, rowid DESC LIMIT ?')
       .all(this.name, limit)
       .map((r) => ({
         id: r.id,

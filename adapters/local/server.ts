@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { handleBuckets } from './buckets-api';
 import { localQueues, localTopics } from './environment';
 import { MalformedRequestError, decodePath } from './events/http';
-import { HttpProblem, methodNotAllowed, readBody, sendJson, sendProblem } from './http-kit';
+import { HttpProblem, methodNotAllowed, readBodyPrefix, sendJson, sendProblem } from './http-kit';
 import { handleOrders, handleStock } from './orders-api';
 import { usersEntry } from './users';
 import type { LocalPorts } from './wiring';
@@ -20,7 +20,7 @@ export const consolePagePath = join(__dirname, 'console.html');
 /** The endpoints `main.ts` prints, one line each. */
 export const endpoints: readonly [string, string][] = [
   ['GET', '/                                  the console page'],
-  ['GET POST', '/users   GET PUT PATCH DELETE /users/{id}'],
+  ['GET POST', '/users   GET HEAD PUT PATCH DELETE /users/{id}'],
   ['PUT', '/buckets/originals/<key>           upload; fires the images function'],
   ['GET', '/buckets/<bucket>/<key>  /buckets/<bucket>?prefix='],
   ['POST', '/orders                            queue an order (202)'],
@@ -41,7 +41,9 @@ export function createLocalServer(ports: LocalPorts): Server {
     const id = rest === '' ? undefined : decodePath(rest);
 
     if (first === 'users') {
-      const body = await readBody(req, ports.settings.users.maxBodyBytes + 1);
+      // The core answers an over-size body itself (413 problem+json with instance and CORS):
+      // hand it just enough bytes to see that, instead of refusing here with a bare problem.
+      const body = await readBodyPrefix(req, ports.settings.users.maxBodyBytes);
       const answer = await users({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body, requestId: randomUUID() });
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
@@ -56,10 +58,13 @@ export function createLocalServer(ports: LocalPorts): Server {
       res.end(page);
       return;
     }
-    if (raw === '/dead-letters') return sendJson(res, 200, { dead_letters: ports.deadLetters.list() });
-    if (raw === '/payments') return sendJson(res, 200, { payments: ports.queue(localQueues.payments).peek() });
-    if (raw === '/events') return sendJson(res, 200, { events: ports.bus.published(localTopics.events) });
-    if (raw === '/queues') {
+    // One trailing slash is tolerated as on /orders/, /stock/ and /users/ (`rest` is '' for both
+    // `/payments` and `/payments/`); anything below a feed is unknown.
+    const feed = rest === '' ? first : undefined;
+    if (feed === 'dead-letters') return sendJson(res, 200, { dead_letters: ports.deadLetters.list() });
+    if (feed === 'payments') return sendJson(res, 200, { payments: ports.queue(localQueues.payments).peek() });
+    if (feed === 'events') return sendJson(res, 200, { events: ports.bus.published(localTopics.events) });
+    if (feed === 'queues') {
       const depths = Object.fromEntries(Object.values(localQueues).map((name) => [name, ports.queue(name).depth()]));
       return sendJson(res, 200, { queues: depths });
     }

@@ -43,7 +43,8 @@ export type ImageResult =
       /** The original's dimensions as stored, before its EXIF orientation is applied. */
       inputWidth: number;
       inputHeight: number;
-      durationMs: number;
+      /** snake_case like every function's log field of the same name, since it is logged as is. */
+      duration_ms: number;
     }
   | { outcome: 'skipped'; bucket: string; key: string; reason: string };
 
@@ -53,7 +54,7 @@ export async function compressImage(event: ObjectCreated, deps: ImagesDeps, conf
   assertUsableConfig(config, bucket);
 
   const skipped = (reason: string): ImageResult => {
-    deps.logger.info('image skipped', { outcome: 'skipped', bucket, key, reason, durationMs: deps.clock.now().getTime() - started });
+    deps.logger.info('image skipped', { function: 'images', outcome: 'skipped', bucket, key, reason, duration_ms: deps.clock.now().getTime() - started });
     return { outcome: 'skipped', bucket, key, reason };
   };
 
@@ -104,9 +105,11 @@ export async function compressImage(event: ObjectCreated, deps: ImagesDeps, conf
     format: header.format,
     inputWidth: header.width,
     inputHeight: header.height,
-    durationMs: deps.clock.now().getTime() - started,
+    duration_ms: deps.clock.now().getTime() - started,
   };
-  deps.logger.info('image compressed', { ...result });
+  // Every function's per-invocation line carries function, duration_ms and outcome, whatever
+  // logger the adapter hands in (a child logger may or may not name the function already).
+  deps.logger.info('image compressed', { function: 'images', ...result });
   return result;
 }
 

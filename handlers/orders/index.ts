@@ -20,6 +20,9 @@ import { parseOrder as parseOrderMessage } from './message';
 import { outboxIfCancelled, outboxIfPlaced } from './outbox';
 import { relayOutbox } from './relay';
 
+/** The parser's id rule, for front doors that take a product or order id outside a message. */
+export { identifierProblem, MAX_ID_LENGTH } from './message';
+
 export interface OrdersDeps {
   ledger: OrderLedger;
   bus: MessageBus;

@@ -30,6 +30,16 @@ const identifier = v.pipe(
   v.regex(ID_PATTERN, 'must be letters, digits, ".", "_", ":" or "-", starting with a letter or digit'),
 );
 
+/**
+ * Why `value` is not an identifier this parser accepts (the same message `parseOrder` gives),
+ * or undefined when it is one. For front doors that take an id outside an order (the local
+ * `PUT /stock/{id}`): stock stored under an id no order can name could never be sold.
+ */
+export function identifierProblem(value: unknown): string | undefined {
+  const result = v.safeParse(identifier, value);
+  return result.success ? undefined : result.issues[0].message;
+}
+
 const quantity = v.pipe(
   v.number('must be a number'),
   v.integer('must be an integer'),

@@ -13,8 +13,16 @@ import type { RouteMatch } from './routes';
 
 export type Claims = Record<string, unknown>;
 
+/**
+ * What a policy decided beyond "allowed". `ownId`: the caller may create only its own record,
+ * and a `POST /users` must create it under this id instead of a generated one.
+ */
+export interface Grant {
+  ownId?: string;
+}
+
 /** Throws 401/403 (or 503 when the key set cannot be had); returns when the call is allowed. */
-export type AuthorisationPolicy = (request: HttpRequest, match: RouteMatch) => Promise<void>;
+export type AuthorisationPolicy = (request: HttpRequest, match: RouteMatch) => Promise<Grant | void>;
 
 export const allowEveryone: AuthorisationPolicy = async () => {};
 
@@ -32,8 +40,21 @@ function isAdmin(claims: Claims, adminClaim: string): boolean {
 }
 
 /**
- * The JWT policy: a caller may read and change only the record whose id is its `sub`;
- * listing and creating users need the admin claim (an administrator may do everything).
+ * OpenID Connect caps `sub` at 255 ASCII characters (Core 1.0, section 2). A `/` would split the
+ * record's path (`/users/a/b` is no route), `.` and `..` are removed from paths by URL
+ * normalisation, and a control character has no place in an id: a record created under such a
+ * `sub` could never be reached, so it is refused instead.
+ */
+const MAX_SUB_LENGTH = 255;
+function usableAsUserId(sub: string): boolean {
+  if (sub.length === 0 || sub.length > MAX_SUB_LENGTH || sub === '.' || sub === '..') return false;
+  return !sub.includes('/') && !/\p{Cc}/u.test(sub);
+}
+
+/**
+ * The JWT policy: a caller may read and change only the record whose id is its `sub`, and may
+ * create that record (`POST /users` then takes `sub` as the id); listing users, and creating a
+ * record under a generated id, need the admin claim (an administrator may do everything).
  */
 export function jwtPolicy(settings: UsersSettings, getKey?: JWTVerifyGetKey): AuthorisationPolicy {
   const issuer = settings.jwtIssuer;
@@ -67,9 +88,16 @@ export function jwtPolicy(settings: UsersSettings, getKey?: JWTVerifyGetKey): Au
 
   return async (request, match) => {
     const claims = await claimsOf(request);
-    if (isAdmin(claims, settings.adminClaim)) return;
+    // An administrator's POST keeps the generated id: it creates records for others.
+    if (isAdmin(claims, settings.adminClaim)) return {};
     if (match.route === '/users') {
-      throw new HttpProblem(403, `listing and creating users needs the ${settings.adminClaim} claim`);
+      if (request.method !== 'POST') throw new HttpProblem(403, `listing users needs the ${settings.adminClaim} claim`);
+      // Without this the own-record rule below would be unreachable: no record could ever carry
+      // a caller's `sub` as its id unless an administrator happened to create it so.
+      if (typeof claims.sub !== 'string' || !usableAsUserId(claims.sub)) {
+        throw new HttpProblem(403, "the token's sub cannot serve as a user id, so it cannot create its own record");
+      }
+      return { ownId: claims.sub };
     }
     if (typeof claims.sub !== 'string' || claims.sub !== match.userId) {
       throw new HttpProblem(403, 'a caller may only read and change its own record');

@@ -16,7 +16,9 @@ export function readJsonBody(request: HttpRequest, maxBodyBytes: number): unknow
   }
   const bytes = request.body ?? new Uint8Array();
   if (bytes.byteLength > maxBodyBytes) {
-    throw new HttpProblem(413, `the body is ${bytes.byteLength} bytes; at most ${maxBodyBytes} are accepted`);
+    // "at least": an adapter may stop reading once it has more than the limit (the local
+    // server does, so that an endless body is never buffered), so this may be a prefix.
+    throw new HttpProblem(413, `the body is at least ${bytes.byteLength} bytes; at most ${maxBodyBytes} are accepted`);
   }
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim();
   if (!JSON_MEDIA_TYPE.test(mediaType)) {

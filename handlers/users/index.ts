@@ -2,7 +2,7 @@
  * users: the REST API over a UserRepository, as a neutral HttpRequest -> HttpResponse function.
  * The pipeline: route (404) -> method (405) -> CORS preflight -> authorisation (401/403) ->
  * operation; every problem is rendered once as problem+json, CORS headers are added to every
- * answer, and one log line is written per request.
+ * answer, a HEAD answer loses its body, and one log line is written per request.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { HttpRequest, HttpResponse } from '../events';
@@ -30,7 +30,17 @@ export interface UsersDeps {
 
 export type UsersApi = (request: HttpRequest) => Promise<HttpResponse>;
 
-export type { AuthorisationPolicy } from './authorisation';
+export type { AuthorisationPolicy, Grant } from './authorisation';
+
+/**
+ * A request's outcome in the vocabulary of the other functions' lines: `answered` (2xx, 3xx),
+ * `refused` (4xx: the request was at fault, as an order that does not parse is `refused`),
+ * `failed` (5xx: we were at fault).
+ */
+export function outcomeOf(status: number): 'answered' | 'refused' | 'failed' {
+  if (status >= 500) return 'failed';
+  return status >= 400 ? 'refused' : 'answered';
+}
 
 export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersApi {
   const authorise = deps.authorise ?? jwtPolicy(settings, deps.jwtKeys);
@@ -46,13 +56,16 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
       if (!headers) throw new HttpProblem(403, `origin ${request.headers['origin']} is not allowed`);
       return { status: 204, headers };
     }
-    await authorise(request, match);
+    const grant = (await authorise(request, match)) ?? {};
     const id = match.userId ?? '';
-    switch (`${request.method} ${match.route}`) {
+    // HEAD is the GET, answered with the same status and headers (ETag included); the body is
+    // dropped once, for every answer, in the wrapper below.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    switch (`${method} ${match.route}`) {
       case 'GET /users':
         return listUsers(operations, request);
       case 'POST /users':
-        return createUser(operations, request);
+        return createUser(operations, request, grant.ownId);
       case 'GET /users/{id}':
         return getUser(operations, request, id);
       case 'PUT /users/{id}':
@@ -85,10 +98,18 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
     if (!response.headers['access-control-allow-origin']) {
       response = { ...response, headers: { ...cors.responseHeaders(request), ...response.headers } };
     }
+    if (request.method === 'HEAD' && response.body !== undefined) {
+      // A HEAD answer never has content, errors included (RFC 9110 section 9.3.2).
+      const { body: _dropped, ...headOnly } = response;
+      response = headOnly;
+    }
+    // The same per-invocation fields as every function's line: function, duration_ms, outcome.
     log.info('users request', {
+      function: 'users',
       method: request.method,
       route,
       status: response.status,
+      outcome: outcomeOf(response.status),
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
     });
     return response;

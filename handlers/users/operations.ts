@@ -62,16 +62,21 @@ export async function listUsers(deps: OperationDeps, request: HttpRequest): Prom
   }
 }
 
-export async function createUser(deps: OperationDeps, request: HttpRequest): Promise<HttpResponse> {
+/**
+ * Creates a record under a generated id, or, with `ownId` (a non-admin caller creating its own
+ * record, see `authorisation.ts`), under that id: taken already is then a 409, not a retry.
+ */
+export async function createUser(deps: OperationDeps, request: HttpRequest, ownId?: string): Promise<HttpResponse> {
   const input = validate(fullUserSchema, readJsonBody(request, deps.settings.maxBodyBytes));
   const now = deps.clock.now().toISOString();
   for (let attempt = 1; attempt <= ID_ATTEMPTS; attempt++) {
-    const user: UserRecord = { user_id: deps.ids.newId(), ...input, created_at: now, updated_at: now, version: 1 };
+    const user: UserRecord = { user_id: ownId ?? deps.ids.newId(), ...input, created_at: now, updated_at: now, version: 1 };
     const result = await deps.users.create(user);
     if (result === 'duplicate_email') throw duplicateEmail(user.email);
     if (result === 'created') {
       return json(201, user, { location: `/users/${encodeURIComponent(user.user_id)}`, etag: etagOf(1) });
     }
+    if (ownId !== undefined) throw new HttpProblem(409, `user ${ownId} already exists`);
   }
   throw new Error(`${ID_ATTEMPTS} generated user ids in a row were already taken`);
 }

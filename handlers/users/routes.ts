@@ -12,10 +12,13 @@ export interface RouteMatch {
   userId?: string;
 }
 
-/** Methods each route answers (OPTIONS is answered for both, for CORS preflight). */
+/**
+ * Methods each route answers (OPTIONS is answered for both, for CORS preflight). HEAD is
+ * answered wherever GET is (RFC 9110 section 9.3.2): as the GET, without the body.
+ */
 export const ALLOWED_METHODS: Record<RouteName, readonly string[]> = {
-  '/users': ['GET', 'POST', 'OPTIONS'],
-  '/users/{id}': ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  '/users': ['GET', 'HEAD', 'POST', 'OPTIONS'],
+  '/users/{id}': ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
 };
 
 /** The route of `path`, or a 404 problem. */

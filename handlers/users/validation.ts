@@ -5,12 +5,24 @@
 import * as v from 'valibot';
 import { HttpProblem, type FieldError } from './problem';
 
-/** 1-200 characters once trimmed, counted in code points so that an emoji counts as one. */
+/**
+ * C0 and C1 control characters (Unicode general category Cc: U+0000-U+001F, U+007F-U+009F).
+ * In a name they are never text: a NUL truncates it in C-based tools, CR/LF forge lines in logs
+ * and CSV exports, ESC sequences drive terminals.
+ */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * 1-200 characters once trimmed, counted in code points so that an emoji counts as one, and no
+ * control character (checked after trimming: surrounding whitespace such as a trailing newline
+ * is removed, not refused).
+ */
 const name = v.pipe(
   v.string('name must be a string'),
   v.trim(),
   v.check((s) => s.length > 0, 'name must not be empty'),
   v.check((s) => [...s].length <= 200, 'name must be at most 200 characters'),
+  v.check((s) => !CONTROL_CHARACTER.test(s), 'name must not contain control characters'),
 );
 
 /** A valid address, stored lower-cased; 254 is the longest address SMTP can carry (RFC 5321 4.5.3.1.3). */

@@ -108,4 +108,31 @@ describe('local queue', () => {
       reopened.close();
     }
   });
+
+  describe('peek (what /payments, /orders and the console show)', () => {
+    it('shows the newest 100 first once a queue holds more than 100, so new entries keep appearing', () => {
+      for (let i = 0; i < 150; i++) {
+        queue.enqueue(`m${i}`);
+        clock += 1;
+      }
+      const seen = queue.peek().map((m) => m.body);
+      expect(seen).to.have.length(100);
+      expect(seen[0], 'the newest first').to.equal('m149');
+      expect(seen[99]).to.equal('m50');
+      queue.enqueue('m150');
+      expect(queue.peek()[0].body, 'a new entry shows up at once').to.equal('m150');
+    });
+
+    it('keeps the insertion order among messages enqueued in the same millisecond', () => {
+      for (let i = 0; i < 120; i++) queue.enqueue(`s${i}`);
+      const seen = queue.peek(5).map((m) => m.body);
+      expect(seen).to.deep.equal(['s119', 's118', 's117', 's116', 's115']);
+    });
+
+    it('shows only its own queue', () => {
+      new LocalQueue(db, 'other', () => clock).enqueue('elsewhere');
+      queue.enqueue('here');
+      expect(queue.peek().map((m) => m.body)).to.deep.equal(['here']);
+    });
+  });
 });

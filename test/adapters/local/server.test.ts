@@ -103,7 +103,8 @@ describe('local server end to end', function () {
     const tiny = about('uploads/tiny-1x1.png');
     expect(tiny, 'one line for a compressed upload').to.have.length(1);
     expect(tiny[0]).to.include({ outcome: 'compressed' });
-    expect(tiny[0].durationMs).to.be.a('number');
+    expect(tiny[0].duration_ms).to.be.a('number');
+    expect(tiny[0]).to.not.have.property('durationMs');
   });
 
   it('places exactly 5 of 20 concurrent orders for a product with stock 5 and cancels the other 15', async () => {
@@ -180,5 +181,21 @@ describe('local server end to end', function () {
     expect(again.status, 'unchanged since the etag').to.equal(304);
     expect(await again.text()).to.equal('');
     await eventually(async () => ((await fetch(`${server.base}/buckets/compressed/compressed/list-test/a%2Bb%20c.png`)).status === 200 ? true : undefined), 'the copy');
+  });
+
+  // last: by now every function has run (images, orders and users above)
+  it('names the same three fields on every function\'s per-invocation line: function, duration_ms, outcome', () => {
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const perInvocation = lines.filter((l) => ['users request', 'order processed', 'image compressed', 'image skipped'].includes(String(l.msg)));
+    expect(new Set(perInvocation.map((l) => l.function))).to.deep.equal(new Set(['users', 'orders', 'images']));
+    for (const l of perInvocation) {
+      expect(l.duration_ms, `${l.msg}: duration_ms`).to.be.a('number');
+      expect(l.outcome, `${l.msg}: outcome`).to.be.a('string').and.not.equal('');
+      expect(l, `${l.msg}`).to.not.have.property('durationMs');
+    }
   });
 });

@@ -12,7 +12,9 @@ describe('images: flow', () => {
         expect(u.blobs.calls).to.deep.equal({ head: 0, get: 0, put: 0 });
         expect(u.logger.lines).to.have.length(1);
         expect(u.logger.lines[0]).to.deep.include({ level: 'info', msg: 'image skipped' });
-        expect(u.logger.lines[0]!.fields).to.include({ outcome: 'skipped', key, reason: result.outcome === 'skipped' ? result.reason : '' });
+        expect(u.logger.lines[0]!.fields).to.include({ function: 'images', outcome: 'skipped', key, reason: result.outcome === 'skipped' ? result.reason : '' });
+        expect(u.logger.lines[0]!.fields.duration_ms, 'snake_case like every other function').to.be.a('number');
+        expect(u.logger.lines[0]!.fields).to.not.have.property('durationMs');
       });
     }
 
@@ -82,6 +84,7 @@ describe('images: flow', () => {
       expect(result.outcome).to.equal('compressed');
       if (result.outcome !== 'compressed') return;
       expect(line!.fields).to.include({
+        function: 'images',
         outcome: 'compressed',
         key: 'png-palette-8bit-basn3p08.png',
         bytesIn: 1286,
@@ -90,7 +93,9 @@ describe('images: flow', () => {
         height: 32,
       });
       // The stepping clock moves 5 ms per read: start and end are two reads apart at least.
-      expect(line!.fields.durationMs).to.be.a('number').and.to.equal(result.durationMs).and.to.be.at.least(5);
+      // duration_ms, as on the users and orders lines: one query finds every function's durations.
+      expect(line!.fields.duration_ms).to.be.a('number').and.to.equal(result.duration_ms).and.to.be.at.least(5);
+      expect(line!.fields).to.not.have.property('durationMs');
     });
   });
 

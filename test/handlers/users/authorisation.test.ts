@@ -85,19 +85,98 @@ describe('users API: authorisation', () => {
     expect(await h.repo.get('bob')).to.include({ name: 'Bob', version: 1 });
   });
 
-  it('listing and creating need the admin claim', async () => {
+  it('listing needs the admin claim; creating under a generated id too', async () => {
     const h = await secured();
     const plain = await bearer({ sub: 'alice' });
     expect((await h.call({ method: 'GET', path: '/users', headers: plain })).status).to.equal(403);
-    expect((await h.call({ method: 'POST', path: '/users', headers: plain, json: { name: 'C', email: 'c@example.com' } })).status).to.equal(403);
+    expect((await h.call({ method: 'HEAD', path: '/users', headers: plain })).status).to.equal(403);
     for (const admin of [true, 'true']) {
       const headers = await bearer({ sub: 'root', admin });
       expect(bodyOf(await h.call({ method: 'GET', path: '/users', headers })).count, String(admin)).to.be.at.least(2);
     }
     const adminHeaders = await bearer({ sub: 'root', admin: true });
-    expect((await h.call({ method: 'POST', path: '/users', headers: adminHeaders, json: { name: 'C', email: 'c@example.com' } })).status).to.equal(201);
+    const byAdmin = await h.call({ method: 'POST', path: '/users', headers: adminHeaders, json: { name: 'C', email: 'c@example.com' } });
+    expect(byAdmin.status).to.equal(201);
+    // an administrator creates records for others: the generated id, not its own sub
+    expect(bodyOf(byAdmin).user_id).to.equal('u0001');
+    expect(byAdmin.headers.location).to.equal('/users/u0001');
+    expect(await h.repo.get('root')).to.equal(undefined);
     expect((await h.call({ method: 'GET', path: '/users/bob', headers: adminHeaders })).status).to.equal(200);
     expect((await h.call({ method: 'GET', path: '/users', headers: await bearer({ sub: 'x', admin: 'yes' }) })).status).to.equal(403);
+  });
+
+  describe('a caller creating its own record', () => {
+    it('POST /users without the admin claim creates the record under its sub, which it can then use', async () => {
+      const h = await secured();
+      const headers = await bearer({ sub: 'carol' });
+      const res = await h.call({ method: 'POST', path: '/users', headers, json: { name: 'Carol', email: 'carol@example.com' } });
+      expect(res.status).to.equal(201);
+      expect(bodyOf(res)).to.include({ user_id: 'carol', name: 'Carol', email: 'carol@example.com', version: 1 });
+      expect(res.headers).to.include({ location: '/users/carol', etag: '"v1"' });
+      expect(await h.repo.get('carol')).to.include({ user_id: 'carol', name: 'Carol' });
+      // the own-record rule is now reachable: read, change and delete it with the same token
+      expect((await h.call({ method: 'GET', path: '/users/carol', headers })).status).to.equal(200);
+      expect((await h.call({ method: 'PATCH', path: '/users/carol', headers, json: { name: 'Caz' } })).status).to.equal(200);
+      expect((await h.call({ method: 'DELETE', path: '/users/carol', headers })).status).to.equal(204);
+    });
+
+    it('answers 409 problem+json when its record exists already, changing nothing', async () => {
+      const h = await secured();
+      const res = await h.call({ method: 'POST', path: '/users', headers: await bearer({ sub: 'alice' }), json: { name: 'Other', email: 'other@example.com' } });
+      expect(res.status).to.equal(409);
+      expect(res.headers['content-type']).to.equal('application/problem+json');
+      expect(bodyOf(res)).to.include({ status: 409, title: 'Conflict', instance: '/users' });
+      expect(bodyOf(res).detail).to.match(/alice already exists/);
+      expect(await h.repo.get('alice')).to.include({ name: 'Alice', email: 'alice@example.com', version: 1 });
+      expect((await h.repo.list({ limit: 10 })).users).to.have.length(2);
+    });
+
+    it('answers 409 for an email another record holds', async () => {
+      const h = await secured();
+      const res = await h.call({ method: 'POST', path: '/users', headers: await bearer({ sub: 'dave' }), json: { name: 'Dave', email: 'bob@example.com' } });
+      expect(res.status).to.equal(409);
+      expect(await h.repo.get('dave')).to.equal(undefined);
+    });
+
+    it('percent-encodes a sub with reserved characters in Location', async () => {
+      const h = await secured();
+      const headers = await bearer({ sub: 'auth0|42 x' });
+      const res = await h.call({ method: 'POST', path: '/users', headers, json: { name: 'Ext', email: 'ext@example.com' } });
+      expect(res.status).to.equal(201);
+      expect(res.headers.location).to.equal('/users/auth0%7C42%20x');
+      expect((await h.call({ method: 'GET', path: '/users/auth0|42 x', headers })).status).to.equal(200);
+    });
+
+    it('works with platform-verified claims as with a bearer token', async () => {
+      const h = await secured();
+      const res = await h.call({ method: 'POST', path: '/users', verifiedClaims: { sub: 'erin' }, json: { name: 'Erin', email: 'erin@example.com' } });
+      expect(res.status).to.equal(201);
+      expect(bodyOf(res).user_id).to.equal('erin');
+    });
+
+    for (const [what, claims] of [
+      ['no sub', {}],
+      ['an empty sub', { sub: '' }],
+      ['a sub with a slash (its record could never be addressed)', { sub: 'a/b' }],
+      ['a sub with a control character', { sub: 'a\u0000b' }],
+      ['a sub of 256 characters', { sub: 'x'.repeat(256) }],
+      ['a sub of ".."', { sub: '..' }],
+    ] as const) {
+      it(`refuses ${what} with 403, creating nothing`, async () => {
+        const h = await secured();
+        const res = await h.call({ method: 'POST', path: '/users', headers: await bearer(claims), json: { name: 'Z', email: 'z@example.com' } });
+        expect(res.status).to.equal(403);
+        expect(res.headers['content-type']).to.equal('application/problem+json');
+        expect((await h.repo.list({ limit: 10 })).users).to.have.length(2);
+      });
+    }
+  });
+
+  it('with no issuer configured, POST keeps the generated id whatever token comes along', async () => {
+    const h = harness();
+    const res = await h.call({ method: 'POST', path: '/users', headers: await bearer({ sub: 'carol' }), json: { name: 'Carol', email: 'carol@example.com' } });
+    expect(res.status).to.equal(201);
+    expect(bodyOf(res).user_id).to.equal('u0001');
   });
 
   it('uses the configured admin claim name', async () => {

@@ -55,13 +55,13 @@ describe('users API: CORS', () => {
       headers: {
         'access-control-allow-origin': 'https://app.example',
         vary: 'Origin',
-        'access-control-allow-methods': 'GET, PUT, PATCH, DELETE, OPTIONS',
+        'access-control-allow-methods': 'GET, HEAD, PUT, PATCH, DELETE, OPTIONS',
         'access-control-allow-headers': 'authorization, content-type, if-match, if-none-match',
         'access-control-max-age': '600',
       },
     });
     const collection = await h.call(preflight('https://app.example', '/users'));
-    expect(collection.headers['access-control-allow-methods']).to.equal('GET, POST, OPTIONS');
+    expect(collection.headers['access-control-allow-methods']).to.equal('GET, HEAD, POST, OPTIONS');
   });
 
   it('refuses a preflight from an unlisted origin with 403 and no CORS grant', async () => {
@@ -77,6 +77,6 @@ describe('users API: CORS', () => {
   it('answers a plain OPTIONS (no preflight) with 204 and Allow', async () => {
     const h = harness();
     const res = await h.call({ method: 'OPTIONS', path: '/users' });
-    expect(res).to.deep.equal({ status: 204, headers: { allow: 'GET, POST, OPTIONS' } });
+    expect(res).to.deep.equal({ status: 204, headers: { allow: 'GET, HEAD, POST, OPTIONS' } });
   });
 });

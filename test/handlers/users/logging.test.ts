@@ -18,4 +18,28 @@ describe('users API: request log', () => {
     ]);
     for (const line of h.logs) expect(line.duration_ms).to.be.a('number').and.at.least(0);
   });
+
+  it('carries function and outcome like every function\'s per-invocation line, whatever logger the adapter hands in', async () => {
+    // the harness's logger is not a child naming the function: the core must name it itself
+    const h = harness();
+    await h.call({ method: 'POST', path: '/users', json: { name: 'Ada', email: 'ada@example.com' } });
+    await h.call({ method: 'GET', path: '/users/nobody' });
+    await h.call({ method: 'DELETE', path: '/users/u0001' });
+    expect(h.logs.map(({ function: fn, status, outcome }) => ({ fn, status, outcome }))).to.deep.equal([
+      { fn: 'users', status: 201, outcome: 'answered' },
+      { fn: 'users', status: 404, outcome: 'refused' },
+      { fn: 'users', status: 204, outcome: 'answered' },
+    ]);
+  });
+
+  it('says outcome "failed" when the store fails (500)', async () => {
+    const h = harness();
+    h.repo.get = async () => {
+      throw new Error('the store is down');
+    };
+    const res = await h.call({ method: 'GET', path: '/users/u0001' });
+    expect(res.status).to.equal(500);
+    const line = h.logs.find((l) => l.msg === 'users request');
+    expect(line).to.include({ function: 'users', outcome: 'failed', status: 500 });
+  });
 });
