@@ -10,7 +10,7 @@ import { deadLetterForObject, onFailure } from '../../handlers/delivery';
 import { reasonOf, TransientError } from '../../handlers/errors';
 import { compressImage, type ImageResult, type ImagesConfig, type ImagesDeps } from '../../handlers/images';
 import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
-import { objectsCreated, type S3Event } from './events/object-created';
+import { objectsCreated, unreadableObjectRecords, type S3Event } from './events/object-created';
 import { imagesWiring } from './wiring';
 
 export interface ImagesWiring {
@@ -33,6 +33,16 @@ export function createImagesHandler({ deps, deadLetters, config }: ImagesWiring)
     const logger = deps.logger.child({ function: 'images', correlation_id: context?.awsRequestId });
     const summary: ImagesSummary = { results: [], deadLettered: [] };
     const failed: string[] = [];
+    // Records that name no object: bad input, dead-lettered with the reason, never retried.
+    for (const bad of unreadableObjectRecords(event)) {
+      try {
+        await deadLetters.record(deadLetterForObject(bad, bad.reason, 1, deps.clock.now()));
+        summary.deadLettered.push({ key: bad.key, reason: bad.reason });
+        logger.warn('unreadable record dead-lettered', { bucket: bad.bucket, reason: bad.reason });
+      } catch (dlqErr) {
+        failed.push(`unreadable record: dead letter not written: ${reasonOf(dlqErr)}`);
+      }
+    }
     // One at a time: decoding images is memory-bound, and the function's memory is sized for one.
     for (const object of objectsCreated(event)) {
       try {

@@ -10,7 +10,17 @@ import { reasonOf } from '../../handlers/errors';
 import { processOrder, type OrderResult, type OrdersDeps } from '../../handlers/orders';
 import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
 import type { OrdersSettings } from '../../handlers/specs';
-import { batchResponse, queueMessage, type SqsBatchResponse, type SqsEvent, type SqsRecord } from './events/queue-message';
+import type { QueueMessage } from '../../handlers/events';
+import {
+  attemptsOf,
+  batchResponse,
+  messageIdOf,
+  originalTextOf,
+  queueMessage,
+  type SqsBatchResponse,
+  type SqsEvent,
+  type SqsRecord,
+} from './events/queue-message';
 import type { LambdaContext } from './images';
 import { ordersWiring } from './wiring';
 
@@ -25,7 +35,15 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
     const logger = deps.logger.child({ function: 'orders', correlation_id: context?.awsRequestId });
     const retry: string[] = [];
     const handle = async (record: SqsRecord): Promise<OrderResult | undefined> => {
-      const message = queueMessage(record);
+      let message: QueueMessage;
+      try {
+        message = queueMessage(record);
+      } catch (err) {
+        // A record that is not an SQS message (not an object, no body): it costs itself alone.
+        // Throwing here would fail the whole batch, and every good record in it would run again.
+        await deadLetterMalformed(record, reasonOf(err));
+        return undefined;
+      }
       const log = logger.child({ message_id: message.id });
       try {
         return await processOrder(message, { ...deps, logger: log }, settings);
@@ -47,9 +65,23 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
         return undefined;
       }
     };
+    const deadLetterMalformed = async (record: unknown, reason: string): Promise<void> => {
+      const id = messageIdOf(record);
+      const log = logger.child({ message_id: id });
+      try {
+        await deadLetters.record(deadLetterForMessage('orders', originalTextOf(record), reason, attemptsOf(record), deps.clock.now()));
+        log.warn('malformed record dead-lettered', { reason });
+      } catch (dlqErr) {
+        log.error('dead letter not written, will be retried', { reason: reasonOf(dlqErr) });
+        // Without a messageId it cannot be listed; failing the invocation (the whole batch) is
+        // then the only way not to lose it.
+        if (id === undefined) throw dlqErr;
+        retry.push(id);
+      }
+    };
     // Records are independent, so they run side by side; a conflict between two of them on one
     // product is retried inside the ledger.
-    await Promise.all((event.Records ?? []).map(handle));
+    await Promise.all((Array.isArray(event?.Records) ? event.Records : []).map(handle));
     return batchResponse(retry);
   };
 }

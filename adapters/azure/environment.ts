@@ -46,10 +46,27 @@ export const azureEnvironment = {
  */
 export const ordersQueueConnection = 'ORDERS_QUEUE_CONNECTION';
 
+/**
+ * App settings the adapters read when present and default when absent: not in `azureSettingNames`,
+ * so infra need not set them.
+ */
+export const azureOptionalSettings = {
+  /**
+   * The users HTTP trigger's `authLevel`, read when the app starts (functions register at load):
+   * `anonymous` (the default: the core authenticates with JWTs, and browser clients cannot send a
+   * function key), `function` or `admin` (the host then demands a function or host key, in the
+   * `x-functions-key` header or the `code` query parameter, before the core runs). For a private
+   * API set `function`. Any other value stops the app from starting, naming the setting: a typo
+   * must not silently leave the API open.
+   * https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger#http-auth
+   */
+  usersAuthLevel: 'USERS_AUTH_LEVEL',
+} as const;
+
 /** Settings only a local run sets: in Azure the identity replaces the connection string and the key. */
 export const azureLocalOnlySettings: readonly string[] = [azureEnvironment.storage.connectionString, azureEnvironment.orders.eventsTopicKey];
 
-/** Every app setting name the adapters read, for infra to check it sets exactly these. */
+/** Every app setting name the adapters need, for infra to check it sets exactly these (optional ones: `azureOptionalSettings`). */
 export function azureSettingNames(): string[] {
   const names = Object.values(azureEnvironment).flatMap((group) => Object.values(group) as string[]);
   return [...names, `${ordersQueueConnection}__queueServiceUri`];

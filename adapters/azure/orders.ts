@@ -5,7 +5,7 @@
  * A permanent failure (a malformed order) is written to `<queue>-poison` at once with its
  * reason, and the message completes.
  */
-import { app, type InvocationContext } from '@azure/functions';
+import { app, trigger, type InvocationContext } from '@azure/functions';
 import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
 import { processOrder, type OrderResult } from '../../handlers/orders';
 import { systemClock } from '../../handlers/ports/clock';
@@ -36,8 +36,20 @@ export async function ordersHandler(item: unknown, context: InvocationContext): 
   }
 }
 
-app.storageQueue('orders', {
-  queueName: `%${azureEnvironment.orders.ordersQueue}%`,
-  connection: ordersQueueConnection,
+/**
+ * `app.storageQueue` with one more binding property, which its options type does not offer:
+ * `dataType: 'binary'` makes the host send the message as bytes, so the handler gets the text as
+ * queued instead of the library's `JSON.parse` of it, and a poison letter keeps the original
+ * (events/queue-message.ts). A generic trigger is the way the library's maintainers give for
+ * setting `dataType` in the v4 model (Azure/azure-functions-nodejs-library#72); the binding is
+ * otherwise the one `app.storageQueue` registers (`type: 'queueTrigger'`, queueName, connection).
+ */
+app.generic('orders', {
+  trigger: trigger.generic({
+    type: 'queueTrigger',
+    queueName: `%${azureEnvironment.orders.ordersQueue}%`,
+    connection: ordersQueueConnection,
+    dataType: 'binary',
+  }),
   handler: ordersHandler,
 });

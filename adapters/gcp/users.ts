@@ -13,15 +13,19 @@ export function createUsersFunction(runtime: () => UsersRuntime): HttpFunction {
     const request = httpRequestFromFramework(req);
     try {
       const { api } = runtime();
-      writeFrameworkResponse(res, await api(request));
+      writeFrameworkResponse(res, await api(request), request.method);
     } catch (err) {
       // The core answers every expected failure itself; this is a store outage or a bug.
       console.error(JSON.stringify({ severity: 'ERROR', message: 'users failed', reason: reasonOf(err), correlation_id: request.requestId }));
-      writeFrameworkResponse(res, {
-        status: 500,
-        headers: { 'content-type': 'application/problem+json' },
-        body: JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }),
-      });
+      writeFrameworkResponse(
+        res,
+        {
+          status: 500,
+          headers: { 'content-type': 'application/problem+json' },
+          body: JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }),
+        },
+        request.method,
+      );
     }
   };
 }

@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FunctionName } from '../../handlers/specs';
+import { assertExternalsSatisfied, externalPackages } from './externals';
 import { measureDirectory, type PackageReport } from './report';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -29,6 +30,9 @@ export interface AwsPackageOptions {
 }
 
 export const awsFunctions: readonly FunctionName[] = ['images', 'users', 'orders'];
+
+/** Packages left out of the bundle and installed into the function's package instead. */
+export const AWS_CARRIED: Record<FunctionName, readonly string[]> = { images: ['sharp'], users: [], orders: [] };
 
 /**
  * @aws-sdk/lib-dynamodb does not declare `sideEffects: false` (the clients do), so esbuild kept it,
@@ -46,7 +50,7 @@ const sideEffectFree: Plugin = {
 };
 
 export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled' | 'external'): BuildOptions {
-  const external = fn === 'images' ? ['sharp'] : [];
+  const external = [...AWS_CARRIED[fn]];
   if (sdk === 'external') external.push('@aws-sdk/*', '@smithy/*');
   return {
     entryPoints: [join(repoRoot, 'adapters', 'aws', `${fn}.ts`)],
@@ -74,9 +78,20 @@ export async function packageAws(options: AwsPackageOptions = {}): Promise<Packa
     const dir = join(outDir, 'aws', fn);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    await build(esbuildOptions(fn, join(dir, 'index.js'), options.sdk ?? 'bundled'));
+    const outfile = join(dir, 'index.js');
+    const sdk = options.sdk ?? 'bundled';
+    const result = await build({ ...esbuildOptions(fn, outfile, sdk), metafile: true });
+    // Lambda gives the bundle only its package (and, in the runtime, the AWS SDK): whatever else it
+    // requires must be in the package, or the first cold start fails with MODULE_NOT_FOUND.
+    const externals = externalPackages(result.metafile, outfile);
+    assertExternalsSatisfied({
+      label: `aws/${fn}`,
+      externals,
+      declared: AWS_CARRIED[fn],
+      provided: sdk === 'external' ? ['@aws-sdk/', '@smithy/'] : [],
+    });
     if (fn === 'images' && options.nativeSharp !== false) installSharpForLambda(dir);
-    reports.push({ cloud: 'aws', fn, dir, ...measureDirectory(dir) });
+    reports.push({ cloud: 'aws', fn, dir, ...measureDirectory(dir), externals });
   }
   return reports;
 }

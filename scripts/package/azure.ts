@@ -15,9 +15,17 @@ import JSZip from 'jszip';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { assertExternalsSatisfied, externalPackages } from './externals';
+import { copyDependencyClosure } from './node-modules';
 import { measureDirectory, type PackageReport } from './report';
 
 const repoRoot = resolve(__dirname, '..', '..');
+
+/** The module the Functions Node.js worker provides to the app at run time. */
+export const AZURE_WORKER_PROVIDED = '@azure/functions-core';
+
+/** Packages left out of the bundle and carried in the package's node_modules (and package.json). */
+export const AZURE_CARRIED: readonly string[] = ['sharp'];
 
 /** The platform packages sharp loads on Flex Consumption (Linux, x64, glibc). */
 const SHARP_NATIVE = ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64'];
@@ -31,6 +39,8 @@ export interface AzurePackage {
   appDir: string;
   zipPath: string;
   zipBytes: number;
+  /** The packages main.js requires at run time (Node built-ins aside), from esbuild's metafile. */
+  externals: string[];
   report: PackageReport;
 }
 
@@ -39,29 +49,20 @@ const packageJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.
   dependencies?: Record<string, string>;
 };
 
-/** Copies `name` and its dependencies from this checkout's flat node_modules; false if one is missing. */
-function copyInstalled(names: string[], target: string): boolean {
-  const seen = new Set<string>();
-  const queue = [...names];
-  while (queue.length) {
-    const name = queue.shift()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const from = join(repoRoot, 'node_modules', name);
-    if (!existsSync(join(from, 'package.json'))) return false;
-    queue.push(...Object.keys(packageJson(from).dependencies ?? {}));
-  }
-  for (const name of seen) cpSync(join(repoRoot, 'node_modules', name), join(target, 'node_modules', name), { recursive: true });
-  return true;
-}
-
 /** sharp for linux-x64 glibc: copied when this machine has it, else installed by npm for that platform. */
 function addSharp(appDir: string): void {
   const version = packageJson(join(repoRoot, 'node_modules', 'sharp')).version;
   const wanted = (packageJson(join(repoRoot, 'node_modules', 'sharp')) as { optionalDependencies?: Record<string, string> }).optionalDependencies ?? {};
   const sameVersion = SHARP_NATIVE.every((n) =>
     existsSync(join(repoRoot, 'node_modules', n, 'package.json')) && packageJson(join(repoRoot, 'node_modules', n)).version === wanted[n]);
-  if (sameVersion && copyInstalled(['sharp', ...SHARP_NATIVE], appDir)) return;
+  if (sameVersion) {
+    try {
+      copyDependencyClosure(['sharp', ...SHARP_NATIVE], repoRoot, appDir);
+      return;
+    } catch {
+      // A dependency is missing here: let npm install the lot for the target platform.
+    }
+  }
   rmSync(join(appDir, 'node_modules'), { recursive: true, force: true });
   execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--omit=dev', '--os=linux', '--cpu=x64', '--libc=glibc', `sharp@${version}`], {
     cwd: appDir,
@@ -91,32 +92,43 @@ export async function buildAzurePackage(options: AzurePackageOptions = {}): Prom
   const appDir = join(root, 'app');
   rmSync(root, { recursive: true, force: true });
   mkdirSync(appDir, { recursive: true });
-  await build({
+  const outfile = join(appDir, 'main.js');
+  const result = await build({
     entryPoints: [join(repoRoot, 'adapters', 'azure', 'index.ts')],
-    outfile: join(appDir, 'main.js'),
+    outfile,
+    metafile: true,
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
     minify: true,
     sourcemap: true,
-    external: ['@azure/functions-core', 'sharp'],
+    external: [AZURE_WORKER_PROVIDED, ...AZURE_CARRIED],
     // Some dependencies ship ESM that calls createRequire(import.meta.url), undefined in a CJS
     // bundle: give it this file's URL.
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
+  // The app's package gives the bundle only what it carries and what the worker provides.
+  const externals = externalPackages(result.metafile, outfile);
+  assertExternalsSatisfied({ label: 'azure/app', externals, declared: AZURE_CARRIED, provided: [AZURE_WORKER_PROVIDED] });
   // The map stays beside the package, not in it: 5x the bundle's size, and read only by people.
   renameSync(join(appDir, 'main.js.map'), join(root, 'main.js.map'));
   cpSync(join(repoRoot, 'adapters', 'azure', 'host.json'), join(appDir, 'host.json'));
   const sharpVersion = packageJson(join(repoRoot, 'node_modules', 'sharp')).version;
-  const manifest = { name: 'multicloud-functions-azure', version: '1.0.0', private: true, main: 'main.js', dependencies: { sharp: sharpVersion } };
+  const manifest = {
+    name: 'multicloud-functions-azure',
+    version: '1.0.0',
+    private: true,
+    main: 'main.js',
+    dependencies: Object.fromEntries(AZURE_CARRIED.map((name) => [name, name === 'sharp' ? sharpVersion : packageJson(join(repoRoot, 'node_modules', name)).version])),
+  };
   writeFileSync(join(appDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   addSharp(appDir);
   const zipPath = join(root, 'functions.zip');
   const zipBytes = await zipDirectory(appDir, zipPath);
-  return { appDir, zipPath, zipBytes, report: { cloud: 'azure', fn: 'app', dir: appDir, ...measureDirectory(appDir) } };
+  return { appDir, zipPath, zipBytes, externals, report: { cloud: 'azure', fn: 'app', dir: appDir, ...measureDirectory(appDir), externals } };
 }
 
 /** The packager index.ts calls: one report for the app, one for its zip. */

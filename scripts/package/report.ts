@@ -9,6 +9,8 @@ export interface PackageReport {
   /** Every file in the package, unzipped. */
   bytes: number;
   files: number;
+  /** The packages the bundle requires at run time (Node built-ins aside), where the packager knows them. */
+  externals?: string[];
 }
 
 export function measureDirectory(dir: string): { bytes: number; files: number } {

@@ -3,6 +3,22 @@
  * Both payload formats arrive in practice: HTTP APIs send 2.0 by default, REST APIs (and HTTP
  * APIs configured for it) send 1.0.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+ *
+ * The neutral path is percent-decoded exactly ONCE, and who has already done it depends on the
+ * sender (AWS documents neither; this follows events captured from live APIs):
+ * - HTTP API, either payload format: API Gateway decodes the path before it routes, and hands
+ *   over the decoded form: `rawPath` (2.0) and `path` (1.0) arrive as `/users/a b` for
+ *   `/users/a%20b`, and `/a%2Fb` arrives as `/a/b`. Decoding again would turn an id that
+ *   contains a literal `%41` into `A`. Taken as is.
+ *   (fastify/aws-lambda-fastify#169 shows rawPath `/a/b` for `/a%2Fb`;
+ *   aws-powertools/powertools-lambda-python#1098 shows decoded spaces; middleapi/standard-server#93
+ *   compares live captures.)
+ * - REST API (payload 1.0 without a `version` field) and Lambda function URLs (2.0 shape, domain
+ *   `<id>.lambda-url.<region>.on.aws`): the path arrives as the client encoded it, and REST
+ *   `pathParameters` are not decoded either (serverless/serverless#5037); aws-lambda-dotnet's
+ *   ASP.NET Core bridge decodes REST `path` for the same reason. Decoded here, once.
+ * A `/` sent as `%2F` inside an id cannot survive either way: HTTP APIs decode it before routing,
+ * and the neutral path is split on `/` by the core, so such an id is answered 404.
  */
 import type { HttpRequest, HttpResponse } from '../../../handlers/events';
 
@@ -14,26 +30,32 @@ export interface ApiGatewayV2Event {
   rawPath: string;
   rawQueryString?: string;
   cookies?: string[];
-  headers?: Nullable<Record<string, string>>;
+  headers?: Nullable<Record<string, Nullable<string>>>;
   body?: Nullable<string>;
   isBase64Encoded?: boolean;
   requestContext: {
     requestId?: string;
     stage?: string;
+    /** `<api-id>.execute-api.<region>.amazonaws.com`, or `<url-id>.lambda-url.<region>.on.aws` for a function URL. */
+    domainName?: string;
     http: { method: string; path?: string };
     authorizer?: { jwt?: { claims?: Record<string, unknown> } };
   };
 }
 
-/** Payload format 1.0 (REST API proxy integration). */
+/**
+ * Payload format 1.0: a REST API proxy integration (no `version` field), or an HTTP API
+ * integration set to 1.0 (`version: '1.0'`). Values inside the maps may be null in what arrives
+ * (hand-built test events, other proxies), so they are typed so.
+ */
 export interface ApiGatewayV1Event {
   version?: '1.0';
   httpMethod: string;
   path: string;
-  headers?: Nullable<Record<string, string>>;
-  multiValueHeaders?: Nullable<Record<string, string[]>>;
-  queryStringParameters?: Nullable<Record<string, string>>;
-  multiValueQueryStringParameters?: Nullable<Record<string, string[]>>;
+  headers?: Nullable<Record<string, Nullable<string>>>;
+  multiValueHeaders?: Nullable<Record<string, Nullable<Nullable<string>[]>>>;
+  queryStringParameters?: Nullable<Record<string, Nullable<string>>>;
+  multiValueQueryStringParameters?: Nullable<Record<string, Nullable<Nullable<string>[]>>>;
   body?: Nullable<string>;
   isBase64Encoded?: boolean;
   requestContext?: {
@@ -70,7 +92,10 @@ export function httpRequest(event: ApiGatewayEvent): HttpRequest {
 }
 
 export function httpResult(event: ApiGatewayEvent, response: HttpResponse): ApiGatewayV2Result | ApiGatewayV1Result {
-  return isV2(event) ? toV2(response) : toV1(response);
+  // An answer to HEAD has no body (RFC 9110 9.3.2), whatever the core left in it.
+  const method = isV2(event) ? event.requestContext?.http?.method : event.httpMethod;
+  const head = typeof method === 'string' && method.toUpperCase() === 'HEAD';
+  return isV2(event) ? toV2(response, head) : toV1(response, head);
 }
 
 function fromV2(event: ApiGatewayV2Event): HttpRequest {
@@ -79,7 +104,8 @@ function fromV2(event: ApiGatewayV2Event): HttpRequest {
   if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
   const request: HttpRequest = {
     method: event.requestContext.http.method.toUpperCase(),
-    path: withoutStage(decodePath(event.rawPath), event.requestContext.stage),
+    // HTTP API: rawPath is already decoded; a function URL's is not (see the top of this file).
+    path: withoutStage(isFunctionUrl(event) ? decodePath(event.rawPath) : event.rawPath, event.requestContext.stage),
     // queryStringParameters joins repeated names with commas; the raw string keeps them apart.
     query: firstValues(new URLSearchParams(event.rawQueryString ?? '')),
     headers,
@@ -88,26 +114,30 @@ function fromV2(event: ApiGatewayV2Event): HttpRequest {
 }
 
 function fromV1(event: ApiGatewayV1Event): HttpRequest {
+  // Null maps, null values and null list entries are skipped, never dereferenced: one odd header
+  // must not turn the request into a 500.
   const headers: Record<string, string> = {};
-  if (event.multiValueHeaders) {
-    for (const [name, values] of Object.entries(event.multiValueHeaders)) {
-      const key = name.toLowerCase();
-      headers[key] = values.join(key === 'cookie' ? '; ' : ', ');
-    }
-  } else {
-    Object.assign(headers, lowerCased(event.headers));
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    const present = strings(values);
+    if (present.length === 0) continue;
+    const key = name.toLowerCase();
+    headers[key] = present.join(key === 'cookie' ? '; ' : ', ');
   }
+  // `headers` holds the last value of each; it only adds names the multi-value map lacks.
+  for (const [name, value] of Object.entries(lowerCased(event.headers))) if (!(name in headers)) headers[name] = value;
   const query: Record<string, string> = {};
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
-    if (values.length > 0) query[name] = values[0];
+    const present = strings(values);
+    if (present.length > 0) query[name] = present[0];
   }
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (!(name in query)) query[name] = value;
+    if (!(name in query) && typeof value === 'string') query[name] = value;
   }
   const request: HttpRequest = {
     method: event.httpMethod.toUpperCase(),
-    // 1.0 `path` is the resource path, already decoded and without the stage.
-    path: event.path,
+    // 1.0 `path` is without the stage. A REST API sends it as the client encoded it; an HTTP API
+    // sends it decoded, and marks its 1.0 events with `version` (see the top of this file).
+    path: event.version === '1.0' ? event.path : decodePath(event.path),
     query,
     headers,
   };
@@ -127,18 +157,18 @@ function finish(
   return request;
 }
 
-function toV2(response: HttpResponse): ApiGatewayV2Result {
+function toV2(response: HttpResponse, head: boolean): ApiGatewayV2Result {
   const result: ApiGatewayV2Result = { statusCode: response.status, headers: { ...response.headers }, isBase64Encoded: false };
   if (response.cookies?.length) result.cookies = [...response.cookies];
-  if (hasBody(response)) result.body = response.body;
+  if (hasBody(response, head)) result.body = response.body;
   return result;
 }
 
-function toV1(response: HttpResponse): ApiGatewayV1Result {
+function toV1(response: HttpResponse, head: boolean): ApiGatewayV1Result {
   const result: ApiGatewayV1Result = {
     statusCode: response.status,
     headers: { ...response.headers },
-    body: hasBody(response) ? response.body! : '',
+    body: hasBody(response, head) ? response.body! : '',
     isBase64Encoded: false,
   };
   // 1.0 has no `cookies`: several Set-Cookie values only survive as a multi-value header.
@@ -146,14 +176,24 @@ function toV1(response: HttpResponse): ApiGatewayV1Result {
   return result;
 }
 
-function hasBody(response: HttpResponse): boolean {
-  return response.body !== undefined && response.status !== 204 && response.status !== 304;
+function hasBody(response: HttpResponse, head: boolean): boolean {
+  return !head && response.body !== undefined && response.status !== 204 && response.status !== 304;
 }
 
-function lowerCased(headers: Nullable<Record<string, string>>): Record<string, string> {
+function lowerCased(headers: Nullable<Record<string, Nullable<string>>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(headers ?? {})) if (typeof value === 'string') out[name.toLowerCase()] = value;
   return out;
+}
+
+/** The string entries of a multi-value list; null, a null list or a non-list give none. */
+function strings(values: unknown): string[] {
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** A Lambda function URL, which sends the 2.0 shape with its path still percent-encoded. */
+function isFunctionUrl(event: ApiGatewayV2Event): boolean {
+  return /\.lambda-url\./.test(event.requestContext.domainName ?? '');
 }
 
 function firstValues(params: URLSearchParams): Record<string, string> {

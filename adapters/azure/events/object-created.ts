@@ -2,13 +2,19 @@
  * Event Grid `Microsoft.Storage.BlobCreated` (Event Grid schema or CloudEvents 1.0 schema) ->
  * the neutral ObjectCreated, or a reason to skip it. Pure: no I/O.
  *
- * The container comes from `subject` (`/blobServices/default/containers/<c>/blobs/<name>`).
- * The blob name comes from `data.url`, whose path is percent-encoded, and is decoded exactly once
- * (a blob literally named `100%25.jpg` stays so); `subject` is the fallback when there is no url.
+ * Container and blob name come from `subject` (`/blobServices/default/containers/<c>/blobs/<name>`),
+ * which carries the name as it is, not percent-encoded: taken verbatim, never decoded, so a blob
+ * literally named `a%41.jpg` stays so. `data.url` is NOT used while there is a subject: the name in
+ * it is not reliably encoded (an unencoded `#` or `?` would cut the name short when parsed as a
+ * URL, and decoding a literal `%41` would give `A`). The url is the fallback only for an event
+ * without a subject; then its path is decoded once, and its style is told by its host
+ * (`<account>.blob.core.windows.net/<container>/<name>`, or Azurite's path style
+ * `127.0.0.1:10000/<account>/<container>/<name>`), not by searching for the container's name.
  * Data Lake (hierarchical namespace) accounts send `CreateFile` when an empty file is created
  * and `FlushWithClose` when its content is committed: only the latter carries the image.
  * https://learn.microsoft.com/azure/event-grid/event-schema-blob-storage
  */
+import { isIP } from 'node:net';
 import type { ObjectCreated } from '../../../handlers/events';
 
 export const BLOB_CREATED = 'Microsoft.Storage.BlobCreated';
@@ -36,19 +42,25 @@ export type Translated = { kind: 'object'; object: ObjectCreated } | { kind: 'sk
 
 const SUBJECT = /^\/blobServices\/default\/containers\/([^/]+)\/blobs\/(.+)$/;
 
-/** `data.url` path: `/<container>/<name>` (account host) or `/<account>/<container>/<name>` (Azurite). */
-function nameFromUrl(url: string, container: string): string | undefined {
-  let path: string;
+/**
+ * Container and name from `data.url`, for an event without a subject. Path style (the host is an
+ * IP address or `localhost`, as Azurite serves by default) puts the account first:
+ * `/<account>/<container>/<name>`; otherwise the account is in the host: `/<container>/<name>`.
+ * Positions, not a search for `/<container>/`, which an account or a blob name may also contain.
+ */
+function fromUrl(url: string): { container: string; name: string } | undefined {
+  let parsed: URL;
   try {
-    path = new URL(url).pathname;
+    parsed = new URL(url);
   } catch {
     return undefined;
   }
-  const marker = `/${container}/`;
-  const at = path.indexOf(marker);
-  if (at < 0) return undefined;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const pathStyle = isIP(host) !== 0 || host === 'localhost';
+  const segments = parsed.pathname.split('/').slice(pathStyle ? 2 : 1);
+  if (segments.length < 2 || !segments[0]) return undefined;
   try {
-    return decodeURIComponent(path.slice(at + marker.length));
+    return { container: decodeURIComponent(segments[0]), name: decodeURIComponent(segments.slice(1).join('/')) };
   } catch {
     return undefined;
   }
@@ -57,18 +69,25 @@ function nameFromUrl(url: string, container: string): string | undefined {
 export function fromBlobCreated(event: BlobCreatedEvent, originalsContainer: string): Translated {
   const type = event.eventType ?? event.type;
   if (type !== BLOB_CREATED) return { kind: 'skip', reason: `event type ${type} is not ${BLOB_CREATED}` };
-  const match = SUBJECT.exec(event.subject ?? '');
-  if (!match) return { kind: 'skip', reason: `subject ${JSON.stringify(event.subject)} names no blob` };
-  const container = match[1];
-  if (container !== originalsContainer) return { kind: 'skip', reason: `container ${container} is not the originals container` };
   const data = event.data ?? {};
+  let blob: { container: string; name: string } | undefined;
+  if (typeof event.subject === 'string' && event.subject !== '') {
+    const match = SUBJECT.exec(event.subject);
+    if (match) blob = { container: match[1], name: match[2] };
+  } else if (data.url) {
+    blob = fromUrl(data.url);
+  }
+  if (!blob || !blob.name) return { kind: 'skip', reason: `subject ${JSON.stringify(event.subject)} names no blob` };
+  const { container, name: key } = blob;
+  if (container !== originalsContainer) return { kind: 'skip', reason: `container ${container} is not the originals container` };
   if (data.api === 'CreateFile') return { kind: 'skip', reason: 'Data Lake CreateFile: the content arrives with FlushWithClose' };
-  const key = (data.url && nameFromUrl(data.url, container)) ?? match[2];
   if (key.endsWith('/')) return { kind: 'skip', reason: `${key} is a directory` };
   const object: ObjectCreated = { bucket: container, key };
+  // Optional fields are taken only with the type the schema gives them: a wrong one is left out,
+  // not allowed to crash the translation of an otherwise usable event.
   if (typeof data.contentLength === 'number') object.size = data.contentLength;
-  if (data.eTag) object.etag = data.eTag.replace(/^"|"$/g, '');
+  if (typeof data.eTag === 'string' && data.eTag) object.etag = data.eTag.replace(/^"|"$/g, '');
   const time = event.eventTime ?? event.time;
-  if (time) object.eventTime = time;
+  if (typeof time === 'string' && time) object.eventTime = time;
   return { kind: 'object', object };
 }

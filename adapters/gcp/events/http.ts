@@ -45,12 +45,15 @@ export function httpRequestFromFramework(req: FrameworkRequest): HttpRequest {
   return request;
 }
 
-/** Writes the core's answer; 204 and 304 go out without a body (RFC 9110 15.3.5, 15.4.5). */
-export function writeFrameworkResponse(res: FrameworkResponse, response: HttpResponse): void {
+/**
+ * Writes the core's answer; 204 and 304 go out without a body (RFC 9110 15.3.5, 15.4.5), and so
+ * does every answer to HEAD (9.3.2), whatever the core left in it.
+ */
+export function writeFrameworkResponse(res: FrameworkResponse, response: HttpResponse, requestMethod?: string): void {
   res.status(response.status);
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
   if (response.cookies && response.cookies.length > 0) res.setHeader('set-cookie', response.cookies);
-  const bodyless = response.status === 204 || response.status === 304 || response.status < 200;
+  const bodyless = response.status === 204 || response.status === 304 || response.status < 200 || requestMethod?.toUpperCase() === 'HEAD';
   // `end`, not Express's `send`: send would add its own ETag and answer 304s on the core's behalf.
   res.end(bodyless ? undefined : response.body);
 }

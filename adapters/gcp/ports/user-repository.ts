@@ -4,7 +4,9 @@
  * transaction as the user, so two users can never hold one address. Updates go through a
  * transaction's `update`, which carries an exists precondition: a missing user is never upserted.
  */
-import { FieldPath, type DocumentData, type Firestore, type Transaction } from '@google-cloud/firestore';
+// Types only: a value import would put `require('@google-cloud/firestore')` at the top of every
+// function's bundle (see ../sdk.ts); FieldPath is loaded when a list runs.
+import type { DocumentData, Firestore, Transaction } from '@google-cloud/firestore';
 import {
   InvalidCursorError,
   type CreateUserResult,
@@ -15,6 +17,7 @@ import {
   type UserRepository,
 } from '../../../handlers/ports/user-repository';
 import { retryOnConflict } from '../../../handlers/retry';
+import { loadFirestore } from '../sdk';
 import { emailClaimId, isAborted, plainDocumentId } from './document-ids';
 
 export interface FirestoreUserCollections {
@@ -40,7 +43,7 @@ export class FirestoreUserRepository implements UserRepository {
   }
 
   async list({ limit, cursor }: { limit: number; cursor?: string }): Promise<UserPage> {
-    let query = this.db.collection(this.collections.users).orderBy(FieldPath.documentId()).limit(limit + 1);
+    let query = this.db.collection(this.collections.users).orderBy(loadFirestore().FieldPath.documentId()).limit(limit + 1);
     if (cursor !== undefined) query = query.startAfter(decodeCursor(cursor));
     const snap = await query.get();
     const docs = snap.docs.slice(0, limit);

@@ -42,6 +42,17 @@ describe('aws images entry point', function () {
     expect(letters[0].reason).to.be.a('string').and.not.equal('');
   });
 
+  it('dead-letters a record that names no object, with its reason, instead of crashing the invocation', async () => {
+    const event = eventFixture<S3Event>('aws', 's3-put-real-capture.json');
+    const record = event.Records![0];
+    const broken = { Records: [{ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: undefined } } }] } as unknown as S3Event;
+    const summary = await createImagesHandler(h.wiring)(broken);
+    expect(summary).to.deep.equal({ results: [], deadLettered: [{ key: '', reason: 'S3 record has no object key' }] });
+    const letters = (await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body));
+    expect(letters).to.have.length(1);
+    expect(letters[0]).to.include({ function: 'images', bucket: captured, object_key: '', reason: 'S3 record has no object key' });
+  });
+
   it('skips the captured event, whose key has no image suffix, without a dead letter', async () => {
     const summary = await createImagesHandler(h.wiring)(eventFixture<S3Event>('aws', 's3-put-real-capture.json'));
     expect(summary.results.map((r) => r.outcome)).to.deep.equal(['skipped']);

@@ -68,6 +68,25 @@ describe('aws orders entry point', function () {
     expect((await h.ledger.getOrder(o.order_id))!.status).to.equal('PLACED');
   });
 
+  it('dead-letters records that are not SQS messages, with their reason, and still places the good order', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await h.ledger.setStock(product, 5);
+    const good = order(product, 2);
+    const noBody = { ...recordWith('x'), body: undefined };
+    const records = [null, 42, noBody, recordWith(good.body)] as unknown as SqsRecord[];
+    const reply = await createOrdersHandler(h.wiring)({ Records: records }, { awsRequestId: 'req-malformed' });
+    expect(reply, 'nothing to retry: the batch is not failed').to.deep.equal({ batchItemFailures: [] });
+    expect(await h.ledger.getStock(product)).to.equal(3);
+    expect((await h.ledger.getOrder(good.order_id))!.status).to.equal('PLACED');
+    const letters = (await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body));
+    const byMessage = Object.fromEntries(letters.map((l) => [l.message, l]));
+    expect(Object.keys(byMessage).sort()).to.deep.equal(['42', JSON.stringify(noBody), 'null'].sort());
+    expect(byMessage.null.reason).to.match(/not an object \(null\)/);
+    expect(byMessage['42'].reason).to.match(/not an object \(number\)/);
+    expect(byMessage[JSON.stringify(noBody)]).to.include({ function: 'orders', attempts: 1 });
+    expect(byMessage[JSON.stringify(noBody)].reason).to.match(/has no body/);
+  });
+
   it('lists only the transiently failed records; the bad one is dead-lettered, not retried', async () => {
     const product = `sku-${randomUUID().slice(0, 8)}`;
     const good = order(product, 1);

@@ -1,16 +1,19 @@
 /**
  * The built users and orders packages, loaded in a fresh Node process from a folder with no
- * node_modules anywhere above it (as in Lambda, where only the package is there), invoked with a
- * real event against the local peers through the SDK's AWS_ENDPOINT_URL_<SERVICE> variables.
+ * node_modules anywhere above it (as in Lambda, where only the package is there; the test checks
+ * that), invoked with a real event against the local peers through the SDK's
+ * AWS_ENDPOINT_URL_<SERVICE> variables. Both bundle the SDK, so they must require no package at all.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageAws } from '../../../scripts/package/aws';
+import { bundleRequires } from '../../../scripts/package/externals';
+import type { PackageReport } from '../../../scripts/package/report';
 import type { ApiGatewayV2Event } from '../../../adapters/aws/events/http';
 import type { SqsEvent } from '../../../adapters/aws/events/queue-message';
 import { drain } from '../../support/aws-queues';
@@ -42,6 +45,7 @@ async function invoke(bundle: string, event: unknown, env: Record<string, string
 describe('aws packages: users and orders bundles in a fresh process', function () {
   this.timeout(120_000);
   let out: string;
+  let reports: PackageReport[];
   let users: Exclude<Awaited<ReturnType<typeof usersHarness>>, string>;
   let orders: Exclude<Awaited<ReturnType<typeof ordersHarness>>, string>;
 
@@ -55,7 +59,7 @@ describe('aws packages: users and orders bundles in a fresh process', function (
     users = u as typeof users;
     orders = o as typeof orders;
     out = mkdtempSync(join(tmpdir(), 'aws-packages-'));
-    await packageAws({ outDir: out, functions: ['users', 'orders'], nativeSharp: false });
+    reports = await packageAws({ outDir: out, functions: ['users', 'orders'], nativeSharp: false });
   });
   after(() => out && rmSync(out, { recursive: true, force: true }));
 
@@ -63,6 +67,18 @@ describe('aws packages: users and orders bundles in a fresh process', function (
     for (const fn of ['users', 'orders']) {
       expect(existsSync(join(out, 'aws', fn, 'index.js')), fn).to.equal(true);
       expect(existsSync(join(out, 'aws', fn, 'index.js.map')), fn).to.equal(true);
+    }
+  });
+
+  it('requires no package at run time (the SDK is bundled), and nothing above the bundles could supply one', async () => {
+    for (const fn of ['users', 'orders']) {
+      const report = reports.find((r) => r.fn === fn)!;
+      expect(report.externals, `${fn}: esbuild's view`).to.deep.equal([]);
+      expect(await bundleRequires(join(out, 'aws', fn, 'index.js')), `${fn}: the shipped bundle`).to.deep.equal([]);
+    }
+    // The fresh processes below would otherwise resolve what the package lacks from a parent folder.
+    for (let dir = join(out, 'aws', 'users'); dir !== dirname(dir); dir = dirname(dir)) {
+      expect(existsSync(join(dir, 'node_modules')), `${dir}/node_modules`).to.equal(false);
     }
   });
 

@@ -64,6 +64,11 @@ describe('aws users entry point', function () {
     expect(read.statusCode).to.equal(200);
     expect(JSON.parse(read.body!)).to.deep.equal(user);
     expect(read.headers.etag).to.equal('"v1"');
+    for (const head of [v2('HEAD', `/users/${user.user_id}`), v1('HEAD', `/users/${user.user_id}`)]) {
+      const answered = await handle(head);
+      expect([answered.statusCode, answered.headers.etag], 'HEAD is the GET').to.deep.equal([200, '"v1"']);
+      expect(answered.body ?? '', 'without a body').to.equal('');
+    }
   });
 
   it('decodes a base64 body (function URL style) before the core sees it', async () => {

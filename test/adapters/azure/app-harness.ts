@@ -65,19 +65,30 @@ export interface Delivery {
   popReceipt: string;
 }
 
+/**
+ * How the trigger hands the message over: `binary` as adapters/azure/orders.ts registers it
+ * (`dataType: 'binary'`: a Buffer of the decoded text), `parsed` as the library does by default
+ * (the text JSON-parsed when it parses).
+ */
+export type TriggerDataType = 'binary' | 'parsed';
+
+function parsedLikeTheLibrary(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // the library hands non-JSON text over as a string
+  }
+}
+
 /** Takes the next visible message as the queue trigger would; undefined when none is visible. */
-export async function receiveLikeTheHost(queue: QueueClient, visibilityTimeoutSeconds = 1): Promise<Delivery | undefined> {
+export async function receiveLikeTheHost(queue: QueueClient, visibilityTimeoutSeconds = 1, dataType: TriggerDataType = 'binary'): Promise<Delivery | undefined> {
   const { receivedMessageItems: [m] } = await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: visibilityTimeoutSeconds });
   if (!m) return undefined;
   const text = decodeQueueMessage(m.messageText);
-  let item: unknown = text;
-  try {
-    item = JSON.parse(text);
-  } catch {
-    /* the host hands non-JSON text over as a string */
-  }
+  const item: unknown = dataType === 'binary' ? Buffer.from(text, 'utf8') : parsedLikeTheLibrary(text);
   const metadata = {
-    queueTrigger: item,
+    // Trigger metadata is parsed whatever the binding's dataType.
+    queueTrigger: parsedLikeTheLibrary(text),
     dequeueCount: m.dequeueCount,
     expirationTime: m.expiresOn.toISOString(),
     id: m.messageId,

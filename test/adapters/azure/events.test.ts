@@ -2,10 +2,10 @@
  * The pure translators and the host.json pins, with the real payloads in ../shared/fixtures.
  */
 import { expect } from 'chai';
-import { HttpRequest } from '@azure/functions';
+import { HttpRequest, HttpResponse } from '@azure/functions';
 import host from '../../../adapters/azure/host.json';
 import { fromBlobCreated, type BlobCreatedEvent } from '../../../adapters/azure/events/object-created';
-import { fromHttpRequest, toHttpResponseInit } from '../../../adapters/azure/events/http';
+import { fromHttpRequest, parseSetCookie, toHttpResponseInit } from '../../../adapters/azure/events/http';
 import { fromQueueTrigger } from '../../../adapters/azure/events/queue-message';
 import { decodeQueueMessage, encodeQueueMessage, maxDequeueCount, queueMessageEncoding } from '../../../adapters/azure/queue-encoding';
 import { ordersSpec } from '../../../handlers/specs';
@@ -41,13 +41,13 @@ describe('Azure translators', () => {
       expect(fromBlobCreated(cloudSchema(), 'gaocontainer')).to.deep.equal({ kind: 'object', object: expected });
     });
 
-    it('decodes the url path exactly once', () => {
+    it('takes the name from the subject even when the url is encoded (the url is not decoded on top)', () => {
       const e = forBlob(gridSchema(), 'gaocontainer', 'photos/a b+c 100%25 照片.jpg', 'photos/a%20b%2Bc%20100%2525%20%E7%85%A7%E7%89%87.jpg');
       const t = fromBlobCreated(e, 'gaocontainer');
       expect(t.kind === 'object' && t.object.key).to.equal('photos/a b+c 100%25 照片.jpg');
     });
 
-    it('reads a path-style url (Azurite: /<account>/<container>/<name>)', () => {
+    it('takes the name from the subject with an Azurite path-style url beside it', () => {
       const e = { ...forBlob(cloudSchema(), 'originals', 'x y.png', ''), data: { url: 'http://127.0.0.1:10000/devstoreaccount1/originals/x%20y.png' } };
       const t = fromBlobCreated(e, 'originals');
       expect(t.kind === 'object' && t.object.key).to.equal('x y.png');
@@ -57,6 +57,50 @@ describe('Azure translators', () => {
       const e = { ...forBlob(gridSchema(), 'gaocontainer', 'a b.jpg', ''), data: {} };
       const t = fromBlobCreated(e, 'gaocontainer');
       expect(t.kind === 'object' && t.object.key).to.equal('a b.jpg');
+    });
+
+    it('keeps a name with an unencoded # or ? in the url whole: the subject is the source', () => {
+      for (const name of ['photos/a#1.jpg', 'photos/what?.jpg', 'photos/a?b#c.jpg']) {
+        // The url as the audit found it: the name pasted in without encoding.
+        const e = forBlob(gridSchema(), 'originals', name, name);
+        const t = fromBlobCreated(e, 'originals');
+        expect(t.kind === 'object' && t.object.key, name).to.equal(name);
+      }
+    });
+
+    it('leaves out optional fields of the wrong type instead of crashing', () => {
+      const e = { ...gridSchema(), eventTime: 5, data: { ...gridSchema().data, eTag: 1e308, contentLength: '17555' } } as unknown as BlobCreatedEvent;
+      expect(fromBlobCreated(e, 'gaocontainer')).to.deep.equal({ kind: 'object', object: { bucket: 'gaocontainer', key: 'Template1.xlsx' } });
+    });
+
+    it('keeps a literal %41 in a name: never decoded to A', () => {
+      for (const url of ['photos/a%41.jpg', 'photos/a%2541.jpg']) {
+        const t = fromBlobCreated(forBlob(gridSchema(), 'originals', 'photos/a%41.jpg', url), 'originals');
+        expect(t.kind === 'object' && t.object.key, url).to.equal('photos/a%41.jpg');
+      }
+    });
+
+    describe('without a subject, from the url (decoded once)', () => {
+      const noSubject = (url: string): BlobCreatedEvent => ({ ...gridSchema(), subject: undefined, data: { ...gridSchema().data, url } });
+
+      it('host style: /<container>/<name>', () => {
+        const t = fromBlobCreated(noSubject('https://acct.blob.core.windows.net/originals/dir/originals/a%20b%2541.jpg'), 'originals');
+        expect(t.kind === 'object' && t.object).to.include({ bucket: 'originals', key: 'dir/originals/a b%41.jpg' });
+      });
+
+      it('Azurite path style: /<account>/<container>/<name>, even when the account is named like the container', () => {
+        const t = fromBlobCreated(noSubject('http://127.0.0.1:10000/originals/originals/x%20y.png'), 'originals');
+        expect(t.kind === 'object' && t.object).to.include({ bucket: 'originals', key: 'x y.png' });
+        const other = fromBlobCreated(noSubject('http://127.0.0.1:10000/devstoreaccount1/compressed/originals/x.png'), 'originals');
+        expect(other.kind === 'skip' && other.reason).to.match(/container compressed is not the originals container/);
+        const local = fromBlobCreated(noSubject('http://localhost:10000/devstoreaccount1/originals/x.png'), 'originals');
+        expect(local.kind === 'object' && local.object.key).to.equal('x.png');
+      });
+
+      it('skips an event with neither a subject nor a usable url', () => {
+        const t = fromBlobCreated({ ...gridSchema(), subject: undefined, data: {} }, 'originals');
+        expect(t.kind).to.equal('skip');
+      });
     });
 
     const skips: [string, BlobCreatedEvent, RegExp][] = [
@@ -107,14 +151,51 @@ describe('Azure translators', () => {
       expect(neutral).to.not.have.property('body');
     });
 
-    it('maps a response, dropping the body of a 204 and keeping each cookie', () => {
+    it('maps a response, dropping the body of a 204', () => {
       expect(toHttpResponseInit({ status: 204, headers: { etag: '"2"' }, body: '' })).to.deep.equal({ status: 204, headers: [['etag', '"2"']] });
-      const init = toHttpResponseInit({ status: 201, headers: { location: '/users/7' }, cookies: ['a=1', 'b=2'], body: '{"user_id":"7"}' });
-      expect(init).to.deep.equal({
+    });
+
+    it('drops the body of any answer to HEAD, whatever the core left in it', () => {
+      const ok = { status: 200, headers: { etag: '"2"' }, body: '{"user_id":"u"}' };
+      expect(toHttpResponseInit(ok, 'HEAD')).to.deep.equal({ status: 200, headers: [['etag', '"2"']] });
+      expect(toHttpResponseInit(ok, 'GET')).to.deep.equal({ status: 200, headers: [['etag', '"2"']], body: '{"user_id":"u"}' });
+    });
+
+    it('sends two cookies as HttpResponseInit.cookies, name, value and attributes parsed, none as a header', () => {
+      const init = toHttpResponseInit({
         status: 201,
-        headers: [['location', '/users/7'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']],
+        headers: { location: '/users/7' },
+        cookies: [
+          'session=abc=123; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=3600',
+          'theme=dark; Domain=example.com; Expires=Wed, 21 Oct 2026 07:28:00 GMT; samesite=strict; Partitioned',
+        ],
         body: '{"user_id":"7"}',
       });
+      expect(init).to.deep.equal({
+        status: 201,
+        headers: [['location', '/users/7']],
+        cookies: [
+          { name: 'session', value: 'abc=123', path: '/', httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 3600 },
+          { name: 'theme', value: 'dark', domain: 'example.com', expires: new Date('2026-10-21T07:28:00Z'), sameSite: 'Strict' },
+        ],
+        body: '{"user_id":"7"}',
+      });
+      // What the library keeps: both cookies survive in its response, not just the last one.
+      const response = new HttpResponse(init);
+      expect(response.cookies.map((c) => c.name)).to.deep.equal(['session', 'theme']);
+      expect(response.headers.has('set-cookie')).to.equal(false);
+    });
+
+    it('moves a set-cookie header the core put among its headers into cookies too', () => {
+      const init = toHttpResponseInit({ status: 200, headers: { 'set-cookie': 'a=1; Path=/x', etag: '"1"' }, body: '{}' });
+      expect(init.headers).to.deep.equal([['etag', '"1"']]);
+      expect(init.cookies).to.deep.equal([{ name: 'a', value: '1', path: '/x' }]);
+    });
+
+    it('parses Set-Cookie leniently: no "=" is no cookie, unknown attributes are dropped', () => {
+      expect(parseSetCookie('garbage')).to.equal(undefined);
+      expect(parseSetCookie('=v')).to.equal(undefined);
+      expect(parseSetCookie('a=; Max-Age=-1; Expires=not a date; Priority=High')).to.deep.equal({ name: 'a', value: '', maxAge: -1 });
     });
   });
 
@@ -128,6 +209,13 @@ describe('Azure translators', () => {
         body: '{"name":"world"}',
         attempts: 1,
       });
+    });
+
+    it('keeps the text of a binary delivery (dataType binary) byte for byte, JSON or not', () => {
+      const text = '{ "order_id" : 7,\n "total": 1.50 }';
+      expect(fromQueueTrigger(Buffer.from(text), metadata, 'inv')).to.deep.equal({ id: '814b3b66-0200-4121-8ef3-405846a124bf', body: text, attempts: 1 });
+      expect(fromQueueTrigger(Buffer.from('"abc"'), metadata, 'inv').body).to.equal('"abc"');
+      expect(fromQueueTrigger(new Uint8Array(Buffer.from('Grüße')), metadata, 'inv').body).to.equal('Grüße');
     });
 
     it('counts attempts from a growing dequeueCount and keeps a text body as it is', () => {

@@ -18,7 +18,7 @@ import { azureEnvironment as env } from '../../../adapters/azure/environment';
 import { silentLogger } from '../../../handlers/ports/logger';
 import { startAzurite, startEventGridStandIn, type Azurite, type EventGridStandIn } from '../../support/azure-peers';
 import { eventFixture, imageFixture } from '../../support/fixtures';
-import { context, peekAll, provisionApp, receiveLikeTheHost, type AzureApp } from './app-harness';
+import { context, peekAll, provisionApp, receiveLikeTheHost, type AzureApp, type Delivery } from './app-harness';
 
 describe('Azure functions end to end (Azurite)', function () {
   this.timeout(60_000);
@@ -140,6 +140,10 @@ describe('Azure functions end to end (Azurite)', function () {
       const got = await call('GET', location);
       expect(got.status).to.equal(200);
       expect(JSON.parse(got.body as string)).to.include({ name: 'Ada', email });
+      const head = await call('HEAD', location);
+      expect(head.status, 'HEAD is the GET').to.equal(200);
+      expect(header(head, 'etag')).to.equal(header(got, 'etag'));
+      expect(head).to.not.have.property('body');
       const list = await call('GET', '/users?limit=100');
       expect(JSON.parse(list.body as string).users.map((u: { email: string }) => u.email)).to.include(email);
       expect((await call('POST', '/users', { name: 'Twin', email })).status).to.equal(409);
@@ -158,6 +162,8 @@ describe('Azure functions end to end (Azurite)', function () {
     const order = (id: string, items: { product_id: string; quantity: number }[]) =>
       ({ order_id: id, user_id: 'u-1', items, total_amount: 4200, currency: 'EUR' });
 
+    const orderIdOf = (d: Delivery) => (d.context.triggerMetadata?.queueTrigger as { order_id?: unknown } | undefined)?.order_id;
+
     /** Delivers every visible message once, deleting it on success as the host does. */
     async function deliverAll(): Promise<{ id: unknown; error?: Error }[]> {
       const outcomes = [];
@@ -165,9 +171,9 @@ describe('Azure functions end to end (Azurite)', function () {
         try {
           await ordersHandler(d.item, d.context);
           await ordersQueue().deleteMessage(d.messageId, d.popReceipt);
-          outcomes.push({ id: (d.item as { order_id?: unknown }).order_id });
+          outcomes.push({ id: orderIdOf(d) });
         } catch (error) {
-          outcomes.push({ id: (d.item as { order_id?: unknown }).order_id, error: error as Error });
+          outcomes.push({ id: orderIdOf(d), error: error as Error });
         }
       }
       return outcomes;
@@ -184,6 +190,18 @@ describe('Azure functions end to end (Azurite)', function () {
       expect(letter, 'dead letter in the poison queue').to.not.equal(undefined);
       expect(letter).to.include({ function: 'orders', attempts: 1 });
       expect(letter!.reason).to.match(/order_id/);
+    });
+
+    it('poisons a malformed JSON order with its text exactly as queued (the trigger delivers bytes)', async () => {
+      const text = '{ "order_id" : 7,\n  "items": [ ], "note": "1.50" }';
+      await ordersQueue().sendMessage(encodeQueueMessage(text));
+      const delivery = await receiveLikeTheHost(ordersQueue());
+      expect(Buffer.isBuffer(delivery!.item), 'dataType binary hands over a Buffer').to.equal(true);
+      expect(await ordersHandler(delivery!.item, delivery!.context)).to.equal(undefined);
+      await ordersQueue().deleteMessage(delivery!.messageId, delivery!.popReceipt);
+      const letters = (await peekAll(poison())) as { message: string; reason: string }[];
+      const letter = letters.find((l) => l.message.includes('"order_id" : 7'));
+      expect(letter?.message, 'the original text, spacing included').to.equal(text);
     });
 
     it('places, cancels and poisons queued orders; stock, payments queue and events agree', async () => {

@@ -7,17 +7,18 @@
 import { expect } from 'chai';
 import JSZip from 'jszip';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { randomUUID } from 'node:crypto';
 import host from '../../../adapters/azure/host.json';
-import { azureEnvironment as env } from '../../../adapters/azure/environment';
+import { azureEnvironment as env, azureOptionalSettings } from '../../../adapters/azure/environment';
 import { startAzurite, type Azurite } from '../../support/azure-peers';
 import { imageFixture } from '../../support/fixtures';
-import { buildAzurePackage, type AzurePackage } from '../../../scripts/package/azure';
+import { AZURE_WORKER_PROVIDED, buildAzurePackage, type AzurePackage } from '../../../scripts/package/azure';
+import { bundleRequires, OPTIONAL_REQUIRES } from '../../../scripts/package/externals';
 
 const WORKER_CORE_API = `
 const registered = [];
@@ -83,6 +84,21 @@ describe('Azure Flex Consumption package', function () {
     expect(JSON.parse(await zip.file('host.json')!.async('string'))).to.deep.equal(host);
   });
 
+  it('requires at run time only what the zip carries and declares, or what the worker provides', async () => {
+    const required = await bundleRequires(join(pkg.appDir, 'main.js'));
+    expect(pkg.externals, "the packager's metafile view agrees with the bundle text").to.deep.equal(required);
+    const declared = Object.keys(JSON.parse(await zip.file('package.json')!.async('string')).dependencies);
+    for (const name of required) {
+      if (name === AZURE_WORKER_PROVIDED || name in OPTIONAL_REQUIRES) continue;
+      expect(declared, `${name} in package.json`).to.include(name);
+      expect(Object.keys(zip.files), `${name} in the zip`).to.include(`node_modules/${name}/package.json`);
+    }
+    // The fresh processes below load from the unzipped folder: nothing above it may supply a package.
+    for (let dir = work; dir !== dirname(dir); dir = dirname(dir)) {
+      expect(existsSync(join(dir, 'node_modules')), `${dir}/node_modules`).to.equal(false);
+    }
+  });
+
   it('registers images, users and orders with their triggers when the worker loads main.js', async () => {
     const { app, core } = await unzip();
     const script = `require(${JSON.stringify(join(app, 'main.js'))});
@@ -98,8 +114,23 @@ describe('Azure Flex Consumption package', function () {
     expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'orders']);
     expect(triggers.images.type).to.equal('eventGridTrigger');
     expect(triggers.users).to.include({ type: 'httpTrigger', route: 'users/{id?}', authLevel: 'anonymous' });
-    expect(triggers.users.methods).to.include.members(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-    expect(triggers.orders).to.include({ type: 'queueTrigger', queueName: '%ORDERS_QUEUE%', connection: 'ORDERS_QUEUE_CONNECTION' });
+    // Every method the core answers, HEAD and OPTIONS included: the host answers others 404 itself.
+    expect(triggers.users.methods).to.have.members(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+    // dataType binary: the host hands the message over as bytes, so poison letters keep its text.
+    expect(triggers.orders).to.include({ type: 'queueTrigger', queueName: '%ORDERS_QUEUE%', connection: 'ORDERS_QUEUE_CONNECTION', dataType: 'binary' });
+  });
+
+  it('takes the users authLevel from the USERS_AUTH_LEVEL app setting, and refuses to start on a wrong one', async () => {
+    const { app, core } = await unzip();
+    const authLevel = (env: Record<string, string>) => {
+      const script = `require(${JSON.stringify(join(app, 'main.js'))});
+        const users = require(${JSON.stringify(core)}).registered.find((f) => f.name === 'users');
+        process.stdout.write(Object.values(users.bindings).find((b) => b.direction === 'in').authLevel);`;
+      return execFileSync(process.execPath, ['-e', script], { cwd: app, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    };
+    expect(authLevel({ [azureOptionalSettings.usersAuthLevel]: 'function' })).to.equal('function');
+    expect(authLevel({ [azureOptionalSettings.usersAuthLevel]: '' })).to.equal('anonymous');
+    expect(() => authLevel({ [azureOptionalSettings.usersAuthLevel]: 'funtcion' })).to.throw(/USERS_AUTH_LEVEL must be one of anonymous, function, admin/);
   });
 
   it('runs the bundled images and users functions against Azurite in a fresh process', async function () {

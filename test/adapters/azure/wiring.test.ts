@@ -3,8 +3,10 @@
  * identity in Azure (no account key in the settings). Building a client makes no request.
  */
 import { expect } from 'chai';
-import { azureEnvironment as env, azureLocalOnlySettings, azureSettingNames } from '../../../adapters/azure/environment';
+import { azureEnvironment as env, azureLocalOnlySettings, azureOptionalSettings, azureSettingNames } from '../../../adapters/azure/environment';
 import { blobService, buildOrdersPorts, queueService, tableClient } from '../../../adapters/azure/wiring';
+import { USERS_METHODS, usersAuthLevel } from '../../../adapters/azure/users';
+import { ALLOWED_METHODS } from '../../../handlers/users/routes';
 
 const inAzure = {
   [env.storage.blobServiceUrl]: 'https://acct.blob.core.windows.net/',
@@ -36,5 +38,22 @@ describe('Azure wiring', () => {
     const names = azureSettingNames();
     expect(new Set(names).size).to.equal(names.length);
     expect(names).to.include.members([...azureLocalOnlySettings, 'ORDERS_QUEUE_CONNECTION__queueServiceUri']);
+  });
+
+  it('reads the users authLevel from USERS_AUTH_LEVEL: anonymous by default, case and blanks forgiven, anything else refused', () => {
+    const name = azureOptionalSettings.usersAuthLevel;
+    expect(name).to.equal('USERS_AUTH_LEVEL');
+    expect(usersAuthLevel({})).to.equal('anonymous');
+    expect(usersAuthLevel({ [name]: ' ' })).to.equal('anonymous');
+    expect(usersAuthLevel({ [name]: 'Function' })).to.equal('function');
+    expect(usersAuthLevel({ [name]: 'admin' })).to.equal('admin');
+    expect(() => usersAuthLevel({ [name]: 'private' })).to.throw(/app setting USERS_AUTH_LEVEL must be one of anonymous, function, admin; got "private"/);
+    // Optional: infra need not set it, so it is not among the settings infra must set.
+    expect(azureSettingNames()).to.not.include(name);
+  });
+
+  it('registers the users trigger for every method some route of the core answers', () => {
+    expect([...USERS_METHODS].sort()).to.deep.equal([...new Set(Object.values(ALLOWED_METHODS).flat())].sort());
+    expect(USERS_METHODS).to.include('HEAD');
   });
 });

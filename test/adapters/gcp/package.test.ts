@@ -1,27 +1,35 @@
 /**
- * The 2nd gen source uploads (scripts/package/gcp.ts): what each zip holds, and that its entry
- * loads in a FRESH Node process and registers its target in the Functions Framework installed
- * beside it (here: this checkout's node_modules, through NODE_PATH, as Cloud Build's install would
- * provide). The orders bundle also serves one real order against the emulators, which proves the
- * bundled Firestore and Pub/Sub clients (gRPC, protos) work outside this repository.
+ * The 2nd gen source uploads (scripts/package/gcp.ts): what each zip holds, and that each runs
+ * with NOTHING but what its package.json declares, as after Cloud Build's `npm install`:
+ * - statically, every package the bundle `require`s (read from the bundle text, independently of
+ *   the packager's own metafile check) is declared;
+ * - at run time, each zip is unpacked into a folder of its own and given a node_modules holding
+ *   only its declared dependencies and their closure, copied from this checkout; a fresh Node
+ *   process with no NODE_PATH loads it there and serves real requests. The test first proves the
+ *   folder is sealed: no Google SDK resolves from it. (Resolving from this checkout's node_modules,
+ *   as this test once did through NODE_PATH, hid an images bundle that required Firestore at load.)
  */
 import { expect } from 'chai';
 import JSZip from 'jszip';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gcpEnvironment as names } from '../../../adapters/gcp/environment';
+import { GcsBlobStore } from '../../../adapters/gcp/ports/blob-store';
 import { FirestoreOrderLedger } from '../../../adapters/gcp/ports/order-ledger';
-import { firestoreClient } from '../../../adapters/gcp/wiring';
+import { firestoreClient, storageClient } from '../../../adapters/gcp/wiring';
+import { bundleRequires, OPTIONAL_REQUIRES } from '../../../scripts/package/externals';
 import { buildGcpPackages, type GcpPackage } from '../../../scripts/package/gcp';
-import { repoRoot } from '../../support/fixtures';
+import { copyDependencyClosure } from '../../../scripts/package/node-modules';
+import { eventFixture, imageFixture, repoRoot } from '../../support/fixtures';
 import { gcpPeers, gcpPeersMissing } from '../../support/gcp-peers';
 import { functionsEnv } from './support/functions-env';
 
 const run = promisify(execFile);
+const GOOGLE_SDKS = ['@google-cloud/firestore', '@google-cloud/pubsub', '@google-cloud/storage'];
 
 async function unzip(zipPath: string, into: string): Promise<string[]> {
   const zip = await JSZip.loadAsync(readFileSync(zipPath));
@@ -31,22 +39,68 @@ async function unzip(zipPath: string, into: string): Promise<string[]> {
   return names;
 }
 
-/** Runs `script` with node in `cwd`, resolving packages from this checkout only through NODE_PATH. */
+/** A minimal environment: no NODE_PATH, no HOME (so no ~/.node_modules), nothing of this checkout. */
+function sealedEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', METADATA_SERVER_DETECTION: 'none', ...extra };
+}
+
+/** Runs `script` with node in `cwd` under sealedEnv. */
 function freshNode(cwd: string, script: string, env: Record<string, string> = {}) {
-  return run(process.execPath, ['-e', script], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(repoRoot, 'node_modules'), METADATA_SERVER_DETECTION: 'none', ...env },
-    timeout: 60_000,
+  return run(process.execPath, ['-e', script], { cwd, env: sealedEnv(env), timeout: 60_000 });
+}
+
+interface Served {
+  url: string;
+  stop(): void;
+}
+
+/** Serves `target` from the package in `dir` in a fresh, sealed Node process; stop() ends it by its handle. */
+async function serveIsolated(dir: string, target: string, env: Record<string, string>): Promise<Served> {
+  const script = `require('./index.js');
+    const server = require('@google-cloud/functions-framework/testing').getTestServer(${JSON.stringify(target)});
+    server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port));`;
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], { cwd: dir, env: sealedEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${target} did not start:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /PORT (\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${target} exited with ${code}:\n${output}`));
+    });
   });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => {
+      child.removeAllListeners('exit');
+      child.kill();
+    },
+  };
 }
 
 describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
   this.timeout(120_000);
   const out = mkdtempSync(join(tmpdir(), 'gcp-package-'));
   let packages: GcpPackage[];
+  const installed = (fn: string) => join(out, 'installed', fn);
 
   before(async () => {
     packages = await buildGcpPackages({ outDir: out });
+    // Each zip unpacked on its own, with a node_modules of exactly its declared dependencies.
+    for (const p of packages) {
+      await unzip(p.zipPath, installed(p.fn));
+      const manifest = JSON.parse(readFileSync(join(installed(p.fn), 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      copyDependencyClosure(Object.keys(manifest.dependencies), repoRoot, installed(p.fn));
+    }
   });
   after(() => rmSync(out, { recursive: true, force: true }));
 
@@ -60,6 +114,16 @@ describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
       const expected: Record<string, string> = { '@google-cloud/functions-framework': rootManifest.dependencies['@google-cloud/functions-framework'] };
       if (p.fn === 'images') expected.sharp = rootManifest.dependencies.sharp;
       expect(manifest.dependencies, p.fn).to.deep.equal(expected);
+    }
+  });
+
+  it('requires at run time only packages its package.json declares (or that are required optionally)', async () => {
+    for (const p of packages) {
+      const declared = Object.keys(JSON.parse(readFileSync(join(installed(p.fn), 'package.json'), 'utf8')).dependencies);
+      const required = await bundleRequires(join(installed(p.fn), 'index.js'));
+      const undeclared = required.filter((name) => !declared.includes(name) && !(name in OPTIONAL_REQUIRES));
+      expect(undeclared, `${p.fn} requires packages its package does not declare`).to.deep.equal([]);
+      expect(p.externals, `${p.fn}: the packager's metafile view agrees with the bundle text`).to.deep.equal(required);
     }
   });
 
@@ -83,55 +147,89 @@ describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
     expect(again[0].sha256, 'deterministic zip').to.equal(packages.find((p) => p.fn === 'users')!.sha256);
   });
 
-  it('loads each entry in a fresh Node process, registering its target', async () => {
+  it('loads each entry in a fresh Node process that resolves only its declared dependencies, registering its target', async () => {
     for (const p of packages) {
-      const dir = join(out, 'fresh', p.fn);
-      await unzip(p.zipPath, dir);
       const { stdout } = await freshNode(
-        dir,
-        `require('./index.js');
+        installed(p.fn),
+        `const sdks = ${JSON.stringify(GOOGLE_SDKS)}.filter((n) => { try { require.resolve(n); return true; } catch { return false; } });
+         require('./index.js');
          const f = require('@google-cloud/functions-framework/testing').getFunction(${JSON.stringify(p.fn)});
-         console.log(typeof f);`,
+         console.log(JSON.stringify({ sdks, target: typeof f }));`,
       );
-      expect(stdout.trim(), p.fn).to.equal('function');
+      const { sdks, target } = JSON.parse(stdout.trim().split('\n').pop()!);
+      expect(sdks, `${p.fn}: the folder is sealed (no Google SDK resolves from it)`).to.deep.equal([]);
+      expect(target, p.fn).to.equal('function');
     }
   });
 
-  it('serves an order from the orders bundle in a fresh process, against the emulators', async function () {
-    const missing = gcpPeersMissing();
-    if (missing) {
-      console.warn(`skipping: ${missing}`);
-      this.skip();
-    }
-    const env = await functionsEnv();
-    const peers = await gcpPeers();
-    const ledger = new FirestoreOrderLedger(firestoreClient());
-    const product = `p-${randomUUID().slice(0, 8)}`;
-    await ledger.setStock(product, 4);
-    const order = { order_id: `o-${randomUUID().slice(0, 8)}`, user_id: 'u-1', items: [{ product_id: product, quantity: 3 }], total_amount: 300, currency: 'EUR' };
-    const push = { subscription: 'projects/p/subscriptions/s', message: { messageId: 'bundle-1', data: Buffer.from(JSON.stringify(order)).toString('base64') } };
-    const dir = join(out, 'fresh', 'orders');
-    const { stdout } = await freshNode(
-      dir,
-      `require('./index.js');
-       const server = require('@google-cloud/functions-framework/testing').getTestServer('orders');
-       server.listen(0, '127.0.0.1', async () => {
-         const res = await fetch('http://127.0.0.1:' + server.address().port + '/', {
-           method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(push))} });
-         console.log('STATUS ' + res.status);
-         process.exit(0);
-       });`,
-      {
-        FIRESTORE_EMULATOR_HOST: peers.firestoreHost,
-        PUBSUB_EMULATOR_HOST: peers.pubsubHost,
-        [names.common.projectId]: peers.projectId,
+  describe('served from the sealed packages, against the emulators', () => {
+    let env: Awaited<ReturnType<typeof functionsEnv>>;
+    let peers: Awaited<ReturnType<typeof gcpPeers>>;
+    let served: Served | undefined;
+
+    before(async function () {
+      const missing = gcpPeersMissing();
+      if (missing) {
+        console.warn(`skipping: ${missing}`);
+        this.skip();
+      }
+      env = await functionsEnv();
+      peers = await gcpPeers();
+    });
+    afterEach(() => served?.stop());
+
+    const common = () => ({
+      FIRESTORE_EMULATOR_HOST: peers.firestoreHost,
+      PUBSUB_EMULATOR_HOST: peers.pubsubHost,
+      STORAGE_EMULATOR_HOST: env.storage.endpoint,
+      [names.common.projectId]: peers.projectId,
+    });
+
+    it('images: compresses an original in the GCS stand-in (sharp and the storage client from the package)', async () => {
+      const key = `package/${randomUUID().slice(0, 8)}.jpg`;
+      await new GcsBlobStore(storageClient()).put(env.originals, key, imageFixture('jpeg-grayscale-hopper.jpg'), { contentType: 'image/jpeg', metadata: {} });
+      const resource = env.storage.objects.get(`${env.originals}/${key}`)!.resource;
+      served = await serveIsolated(installed('images'), 'images', {
+        ...common(),
+        [names.images.originalsBucket]: env.originals,
+        [names.images.compressedBucket]: env.compressed,
+        [names.images.deadLetterTopic]: env.topics.imagesDeadLetters,
+      });
+      const event = {
+        ...eventFixture<Record<string, unknown>>('gcp', 'storage-object-finalized.cloudevent-structured.json'),
+        id: `package-${randomUUID()}`,
+        source: `//storage.googleapis.com/projects/_/buckets/${env.originals}`,
+        subject: `objects/${key}`,
+        data: resource,
+      };
+      const res = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) });
+      expect(res.status, await res.text()).to.equal(204);
+      expect(env.storage.objects.get(`${env.compressed}/compressed/${key}`)?.resource.contentType).to.equal('image/jpeg');
+    });
+
+    it('users: lists users from Firestore', async () => {
+      served = await serveIsolated(installed('users'), 'users', common());
+      const res = await fetch(`${served.url}/users?limit=1`);
+      expect(res.status, await res.clone().text()).to.equal(200);
+      expect(await res.json()).to.have.property('users').that.is.an('array');
+    });
+
+    it('orders: places an order pushed by Pub/Sub', async () => {
+      const ledger = new FirestoreOrderLedger(firestoreClient());
+      const product = `p-${randomUUID().slice(0, 8)}`;
+      await ledger.setStock(product, 4);
+      const order = { order_id: `o-${randomUUID().slice(0, 8)}`, user_id: 'u-1', items: [{ product_id: product, quantity: 3 }], total_amount: 300, currency: 'EUR' };
+      const push = { subscription: 'projects/p/subscriptions/s', message: { messageId: 'bundle-1', data: Buffer.from(JSON.stringify(order)).toString('base64') } };
+      served = await serveIsolated(installed('orders'), 'orders', {
+        ...common(),
         [names.orders.paymentsTopic]: env.topics.payments,
         [names.orders.eventsTopic]: env.topics.events,
         [names.orders.deadLetterTopic]: env.topics.ordersDeadLetters,
-      },
-    );
-    expect(stdout).to.match(/STATUS 204/);
-    expect((await ledger.getOrder(order.order_id))!.status).to.equal('PLACED');
-    expect(await ledger.getStock(product)).to.equal(1);
+      });
+      const res = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(push) });
+      expect(res.status).to.equal(204);
+      expect((await ledger.getOrder(order.order_id))!.status).to.equal('PLACED');
+      expect(await ledger.getStock(product)).to.equal(1);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeS3Key, objectsCreated, type S3Event } from '../../../../adapters/aws/events/object-created';
+import { decodeS3Key, objectsCreated, unreadableObjectRecords, type S3Event } from '../../../../adapters/aws/events/object-created';
 import { eventFixture } from '../../../support/fixtures';
 
 describe('aws events: S3 notifications to ObjectCreated', () => {
@@ -35,5 +35,23 @@ describe('aws events: S3 notifications to ObjectCreated', () => {
     removal.Records![0].eventName = 'ObjectRemoved:Delete';
     expect(objectsCreated(removal)).to.deep.equal([]);
     expect(objectsCreated({ Service: 'Amazon S3', Event: 's3:TestEvent' } as S3Event)).to.deep.equal([]);
+  });
+
+  it('sets aside records that name no object, with a reason, and ignores optional fields of the wrong type', () => {
+    const event = eventFixture<S3Event>('aws', 's3-put-2-records-plus-encoded-key.json');
+    const [good, second] = event.Records!;
+    const broken = {
+      Records: [
+        { ...good, eventTime: 7, s3: { ...good.s3, object: { ...good.s3.object, eTag: 12, size: '9' } } },
+        { ...second, s3: { ...second.s3, object: { ...second.s3.object, key: undefined } } },
+        { ...second, s3: { ...second.s3, bucket: { name: null } } },
+      ],
+    } as unknown as S3Event;
+    expect(objectsCreated(broken)).to.deep.equal([{ bucket: good.s3.bucket.name, key: 'HappyFace.jpg' }]);
+    expect(unreadableObjectRecords(broken)).to.deep.equal([
+      { bucket: second.s3.bucket.name, key: '', reason: 'S3 record has no object key' },
+      { bucket: '', key: 'New+File.jpg', reason: 'S3 record has no bucket name' },
+    ]);
+    expect(unreadableObjectRecords(event)).to.deep.equal([]);
   });
 });

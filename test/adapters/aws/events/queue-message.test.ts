@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { batchResponse, queueMessage, type SqsEvent } from '../../../../adapters/aws/events/queue-message';
+import { batchResponse, originalTextOf, queueMessage, type SqsEvent } from '../../../../adapters/aws/events/queue-message';
+import { isPermanent, reasonOf } from '../../../../handlers/errors';
 import { eventFixture } from '../../../support/fixtures';
 
 describe('aws events: SQS records to QueueMessage', () => {
@@ -27,6 +28,36 @@ describe('aws events: SQS records to QueueMessage', () => {
       { id: '059f36b4-87a3-44ab-83d2-661975830a7d', body: '{"Message": "success"}', attempts: 1 },
       { id: '244fc6b4-87a3-44ab-83d2-361172410c3a', body: 'SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg==', attempts: 1 },
     ]);
+  });
+
+  it('refuses a record that is not an SQS message with a permanent error naming why', () => {
+    const good = eventFixture<SqsEvent>('aws', 'sqs-batch-2-records.json').Records![0];
+    const cases: [unknown, RegExp][] = [
+      [null, /not an object \(null\)/],
+      ['text', /not an object \(string\)/],
+      [[good], /not an object \(array\)/],
+      [{ ...good, messageId: undefined }, /no messageId/],
+      [{ ...good, body: undefined }, /has no body/],
+      [{ ...good, body: { order_id: 'x' } }, /has no body/],
+    ];
+    for (const [record, reason] of cases) {
+      let thrown: unknown;
+      try {
+        queueMessage(record);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(isPermanent(thrown), JSON.stringify(record)).to.equal(true);
+      expect(reasonOf(thrown)).to.match(reason);
+    }
+  });
+
+  it('keeps a malformed record whole for its dead letter, and tolerates null attribute maps', () => {
+    expect(originalTextOf({ messageId: 'm', attributes: null })).to.equal('{"messageId":"m","attributes":null}');
+    expect(originalTextOf(null)).to.equal('null');
+    expect(originalTextOf(undefined)).to.equal('undefined');
+    const good = eventFixture<SqsEvent>('aws', 'sqs-batch-2-records.json').Records![0];
+    expect(queueMessage({ ...good, attributes: null, messageAttributes: null })).to.deep.equal({ id: good.messageId, body: good.body, attempts: 1 });
   });
 
   it('answers in the documented partial-batch shape', () => {

@@ -64,4 +64,15 @@ describe('GCP http translator', () => {
       expect(empty.written.ended).to.equal(true);
     }
   });
+
+  it('answers HEAD with the status and headers only, whatever body the core left', () => {
+    for (const method of ['HEAD', 'head']) {
+      const head = recorder();
+      writeFrameworkResponse(head.res, { status: 200, headers: { etag: '"v1"', 'content-type': 'application/json' }, body: '{"user_id":"u"}' }, method);
+      expect(head.written).to.deep.equal({ status: 200, headers: { etag: '"v1"', 'content-type': 'application/json' }, body: undefined, ended: true });
+    }
+    const get = recorder();
+    writeFrameworkResponse(get.res, { status: 200, headers: {}, body: '{}' }, 'GET');
+    expect(get.written.body).to.equal('{}');
+  });
 });
