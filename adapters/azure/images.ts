@@ -35,7 +35,6 @@ export async function imagesHandler(event: unknown, context: InvocationContext):
   const config = { ...readSettings(imagesSpec, currentSettings()), compressedBucket: ports.compressedContainer };
   try {
     const result = await compressImage(object, { blobs: ports.blobs, clock: systemClock, logger: log }, config);
-    log.info(result.outcome, { ...result });
     return result;
   } catch (err) {
     const failure = onFailure(err);

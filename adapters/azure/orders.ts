@@ -22,7 +22,6 @@ export async function ordersHandler(item: unknown, context: InvocationContext): 
   const settings = readSettings(ordersSpec, currentSettings());
   try {
     const result = await processOrder(message, { ledger: ports.ledger, bus: ports.bus, clock: systemClock, logger: log }, settings);
-    log.info(result.outcome, { ...result });
     return result;
   } catch (err) {
     const failure = onFailure(err);

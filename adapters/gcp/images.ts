@@ -21,8 +21,8 @@ export function createImagesFunction(runtime: () => ImagesRuntime): ImagesFuncti
     let object: ObjectCreated | undefined;
     try {
       object = objectCreatedFromCloudEvent(event);
-      const result = await compressImage(object, { ...deps, logger }, config);
-      logger.info(`image ${result.outcome}`, { ...result });
+      // the core writes the one log line of a finished invocation
+      await compressImage(object, { ...deps, logger }, config);
     } catch (err) {
       const failure = onFailure(err);
       if (failure.action === 'retry') {

@@ -29,8 +29,8 @@ export function createOrdersFunction(runtime: () => OrdersRuntime): HttpFunction
     try {
       message = queueMessageFromPush({ headers: req.headers, body: req.body ?? req.rawBody });
       logger = logger.child({ correlation_id: message.id });
-      const result = await processOrder(message, { ...deps, logger }, settings);
-      logger.info(`order ${result.outcome}`, { ...result, attempts: message.attempts });
+      // the core writes the one log line of a processed order
+      await processOrder(message, { ...deps, logger }, settings);
       res.status(204).end();
     } catch (err) {
       const failure = onFailure(err);

@@ -108,7 +108,10 @@ export class ServerlessFunction extends pulumi.ComponentResource {
         timeoutSeconds: plan.timeoutSeconds,
         minInstanceCount: plan.warmInstances,
         serviceAccountEmail: this.serviceAccount.email,
-        environmentVariables: args.environment,
+        // NODE_ENV=production: the Functions Framework answers a body it cannot parse through
+        // Express's default error handler before our code runs (docs/adapters/gcp.md), and that
+        // handler prints the stack trace into the page unless NODE_ENV is production.
+        environmentVariables: { ...args.environment, NODE_ENV: 'production' },
         ingressSettings: args.ingress,
         allTrafficOnLatestRevision: true,
       },

@@ -140,6 +140,29 @@ describe('GCP orders function (Functions Framework over HTTP)', function () {
     });
   }
 
+  it('writes one log line for a processed order, the core\'s, with function, outcome and duration', async () => {
+    const product = `p-${uid()}`;
+    await ledger.setStock(product, 1);
+    const orderId = `o-${uid()}`;
+    const order = { order_id: orderId, user_id: 'u-1', items: [{ product_id: product, quantity: 1 }], total_amount: 100, currency: 'eur' };
+    // the server runs in this process: its Cloud Logging lines go through this stdout
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      lines.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    try {
+      expect((await deliveries.push(withBody(pushFixture(), JSON.stringify(order)))).status).to.equal(204);
+    } finally {
+      process.stdout.write = write;
+    }
+    const about = lines.filter((l) => l.includes(orderId)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(about.map((l) => l.message)).to.deep.equal(['order processed']);
+    expect(about[0]).to.include({ severity: 'INFO', function: 'orders', outcome: 'placed' });
+    expect(about[0].duration_ms).to.be.a('number');
+  });
+
   it('dead-letters a CloudEvent of another type rather than reading it as an order', async () => {
     const text = JSON.stringify({ order_id: `o-${uid()}` });
     const res = await fetch(fn.url, {
