@@ -3,6 +3,7 @@
  * formats a table, so that two benchmarks cannot disagree on what "p99" means.
  */
 import { cpus, totalmem } from 'node:os';
+import type { TargetCheck } from './targets';
 
 /** Sorted copy; the inputs are never reordered in place. */
 function sorted(values: readonly number[]): number[] {
@@ -87,6 +88,8 @@ export interface Section {
   command: string;
   /** Markdown: tables and notes. */
   body: string;
+  /** The design's targets this benchmark measured (gathered into "Against the targets"). */
+  targets?: TargetCheck[];
 }
 
 export function renderSection(section: Section): string {

@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPackages, packageSize } from '../../bench/cold-start';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { jsonLines, run } from '../../bench/children';
+import { CHILD, findPackages, packageSize } from '../../bench/cold-start';
+import { RUN_TOKEN } from '../../bench/cold-start-answers';
 
 describe('bench cold start: finding and sizing packages', () => {
   let dist: string;
@@ -42,5 +46,56 @@ describe('bench cold start: finding and sizing packages', () => {
     file('aws/images/index.js.map', 5000);
     file('aws/images/node_modules/sharp/lib/sharp.node', 2000);
     expect(packageSize(join(dist, 'aws/images'))).to.deep.equal({ code: 3000, maps: 5000 });
+  });
+});
+
+describe('bench cold start: the child process', () => {
+  let dir: string;
+  let server: Server;
+  let port: number;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-child-'));
+    server = createServer((_req, res) => setTimeout(() => res.end('pong'), 20));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    // A handler that asks a peer (this test's server) and answers with what it said.
+    writeFileSync(
+      join(dir, 'index.js'),
+      `exports.handler = (event) => new Promise((resolve, reject) => require('node:http').get('http://127.0.0.1:${port}/' + event.id, (res) => {
+        let body = ''; res.on('data', (c) => (body += c)); res.on('end', () => resolve({ id: event.id, body }));
+      }).on('error', reject));\n`,
+    );
+  });
+  afterEach(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const child = async (call?: unknown) => {
+    const r = await run(process.execPath, ['-e', CHILD, join(dir, 'index.js'), ...(call ? [JSON.stringify(call)] : [])]);
+    return jsonLines<{ bench: string; ready: number; request?: number; answered?: number; answer?: string; error?: string }>(r.stdout).find((l) => l.bench === 'cold-start')!;
+  };
+
+  it('reports the load alone when there is no call', async () => {
+    const out = await child();
+    expect(out.ready).to.be.a('number');
+    expect(out).to.not.have.property('request');
+    expect(out).to.not.have.property('answered');
+  });
+
+  it('times the first request to a peer before the answer, and gives each run its own token', async () => {
+    const out = await child({ kind: 'export', export: 'handler', event: { id: `order-${RUN_TOKEN}` }, context: {} });
+    expect(out.error).to.equal(undefined);
+    expect(out.request).to.be.greaterThan(out.ready);
+    expect(out.answered).to.be.greaterThan(out.request! + 15);
+    const answer = JSON.parse(out.answer!) as { id: string; body: string };
+    expect(answer.body).to.equal('pong');
+    expect(answer.id).to.match(/^order-\d+-[a-z0-9]+$/);
+  });
+
+  it('stops at the first request when asked to (the init-only variants)', async () => {
+    const out = await child({ kind: 'export', export: 'handler', event: { id: 'x' }, context: {}, exitOnRequest: true });
+    expect(out.request).to.be.a('number');
+    expect(out).to.not.have.property('answered');
   });
 });
