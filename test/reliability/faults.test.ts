@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { localBuckets, localQueues } from '../../adapters/local/environment';
 import { objectCreatedMessage } from '../../adapters/local/events/object-created';
 import type { LocalPorts } from '../../adapters/local/wiring';
-import { everyNth, FaultInjector, nthCall, type FaultRule, type FaultTiming } from '../support/reliability-faults';
+import { everyNth, expectNothingHalfApplied, FaultInjector, nthCall, type FaultRule, type FaultTiming } from '../support/reliability-faults';
 import { imageFixture } from '../support/fixtures';
 import { localQueueRun, type LocalQueueRun } from '../support/reliability-local-queue';
 import { orderBody } from '../support/reliability-orders';
@@ -47,17 +47,6 @@ function withFaults(ports: LocalPorts, injector: FaultInjector, port: string, ru
   };
 }
 
-/** Stock taken equals what the recorded PLACED orders hold: nothing reserved without its order. */
-async function expectNothingHalfApplied(run: LocalQueueRun, orders: ReturnType<typeof orderBody>[]): Promise<void> {
-  const taken = new Map<string, number>();
-  for (const o of orders) {
-    const record = await run.ports.ledger.getOrder(o.order_id);
-    if (record?.status !== 'PLACED') continue;
-    for (const l of o.items) taken.set(l.product_id, (taken.get(l.product_id) ?? 0) + l.quantity);
-  }
-  for (const p of PRODUCTS) expect(await run.ports.ledger.getStock(p), `stock of ${p}`).to.equal(STOCK - (taken.get(p) ?? 0));
-}
-
 describe('reliability: faults through the local durable queue', function () {
   this.timeout(120_000);
   let run: LocalQueueRun;
@@ -85,7 +74,7 @@ describe('reliability: faults through the local durable queue', function () {
       const rules = [{ method: fault.method, timing: fault.timing, fails: everyNth(2) }];
       await run.drain('orders', withFaults(run.ports, injector, fault.port, rules), { maxReceives: 2 });
       expect(injector.injected.length, 'faults injected').to.be.greaterThan(0);
-      await expectNothingHalfApplied(run, orders);
+      await expectNothingHalfApplied(run.ports.ledger, orders, PRODUCTS, STOCK);
 
       const letters = run.deadLetters('orders');
       for (const l of letters) expect(l.envelope.reason, JSON.stringify(l.envelope)).to.be.a('string').and.not.equal('');
@@ -104,7 +93,7 @@ describe('reliability: faults through the local durable queue', function () {
       run.redrive('orders');
       await run.drain('orders', run.ports);
       expect(run.deadLetters('orders')).to.deep.equal([]);
-      await expectNothingHalfApplied(run, orders);
+      await expectNothingHalfApplied(run.ports.ledger, orders, PRODUCTS, STOCK);
       const paid = run.paymentsByOrder();
       for (const o of orders) {
         expect((await run.ports.ledger.getOrder(o.order_id))?.status, o.order_id).to.equal('PLACED');

@@ -21,7 +21,7 @@ export const scale = {
   raceStock: 10,
   /** Concurrent If-Match PUTs of one user. */
   racePuts: 16,
-  /** Messages pushed through the durable queue per fault scenario. */
+  /** Orders per fault scenario: through the local durable queue, and through each cloud's orders entry point. */
   faultOrders: fullScale ? 200 : 40,
   /** fast-check runs per property. */
   propertyRuns: fullScale ? 1000 : 100,

@@ -66,15 +66,17 @@ function fromUrl(url: string): { container: string; name: string } | undefined {
   }
 }
 
-export function fromBlobCreated(event: BlobCreatedEvent, originalsContainer: string): Translated {
+export function fromBlobCreated(event: BlobCreatedEvent | null | undefined, originalsContainer: string): Translated {
+  // The trigger hands over whatever was delivered: only an object can be an event.
+  if (typeof event !== 'object' || event === null) return { kind: 'skip', reason: `not an Event Grid event: ${event === null ? 'null' : typeof event}` };
   const type = event.eventType ?? event.type;
   if (type !== BLOB_CREATED) return { kind: 'skip', reason: `event type ${type} is not ${BLOB_CREATED}` };
-  const data = event.data ?? {};
+  const data: NonNullable<BlobCreatedEvent['data']> = typeof event.data === 'object' && event.data !== null ? event.data : {};
   let blob: { container: string; name: string } | undefined;
   if (typeof event.subject === 'string' && event.subject !== '') {
     const match = SUBJECT.exec(event.subject);
     if (match) blob = { container: match[1], name: match[2] };
-  } else if (data.url) {
+  } else if (typeof data.url === 'string' && data.url) {
     blob = fromUrl(data.url);
   }
   if (!blob || !blob.name) return { kind: 'skip', reason: `subject ${JSON.stringify(event.subject)} names no blob` };

@@ -49,8 +49,11 @@ export function objectCreatedFromCloudEvent(event: StorageCloudEvent): ObjectCre
 /** What is known of the object when the event itself is unusable (for the dead-letter envelope). */
 export function objectOfUnusableEvent(event: StorageCloudEvent): { bucket: string; key: string } {
   const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as StorageObjectData;
-  const bucket = typeof data.bucket === 'string' ? data.bucket : (event.source ?? '').split('/buckets/')[1] ?? '';
-  const key = typeof data.name === 'string' ? data.name : (event.subject ?? '').replace(/^objects\//, '');
+  // An unusable event may carry anything in these attributes: only strings are read.
+  const source = typeof event.source === 'string' ? event.source : '';
+  const subject = typeof event.subject === 'string' ? event.subject : '';
+  const bucket = typeof data.bucket === 'string' ? data.bucket : source.split('/buckets/')[1] ?? '';
+  const key = typeof data.name === 'string' ? data.name : subject.replace(/^objects\//, '');
   return { bucket, key };
 }
 

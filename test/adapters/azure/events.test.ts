@@ -118,6 +118,17 @@ describe('Azure translators', () => {
       });
     }
 
+    it('skips, with a reason, a delivery that is not an event at all, and a url that is not a string', () => {
+      for (const [event, reason] of [[null, /not an Event Grid event: null/], [undefined, /not an Event Grid event: undefined/]] as const) {
+        const t = fromBlobCreated(event, 'originals');
+        expect(t.kind === 'skip' && t.reason).to.match(reason);
+      }
+      const oddUrl = { ...gridSchema(), subject: undefined, data: { url: 42 } } as unknown as BlobCreatedEvent;
+      expect(fromBlobCreated(oddUrl, 'originals').kind).to.equal('skip');
+      const oddData = { ...gridSchema(), data: 'text' } as unknown as BlobCreatedEvent;
+      expect(fromBlobCreated(oddData, 'originals').kind).to.equal('skip'); // another container, read from the subject
+    });
+
     it('takes Data Lake FlushWithClose (the committed content)', () => {
       const t = fromBlobCreated(forBlob(gridSchema(), 'originals', 'dir/a.jpg', 'dir/a.jpg', 'FlushWithClose'), 'originals');
       expect(t.kind === 'object' && t.object.key).to.equal('dir/a.jpg');

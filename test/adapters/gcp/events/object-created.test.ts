@@ -48,4 +48,9 @@ describe('GCP object-created translator', () => {
   it('recovers bucket and object from source and subject for the dead letter of an unusable event', () => {
     expect(objectOfUnusableEvent({ ...finalized(), data: { some: 'payload' } })).to.deep.equal({ bucket: 'some-bucket', key: 'folder/Test.cs' });
   });
+
+  it('names no object, rather than crashing, when source and subject are not strings', () => {
+    const odd = { ...finalized(), source: {}, subject: true, data: null } as unknown as StorageCloudEvent;
+    expect(objectOfUnusableEvent(odd)).to.deep.equal({ bucket: '', key: '' });
+  });
 });
