@@ -29,9 +29,8 @@ import { systemClock } from '../../handlers/ports/clock';
 import { silentLogger } from '../../handlers/ports/logger';
 import { readSettings } from '../../handlers/settings';
 import { imagesSpec } from '../../handlers/specs';
-import { provisionApp } from '../adapters/azure/app-harness';
+import { useAzureApp } from '../adapters/azure/app-harness';
 import { serveFunction, type ServedFunction } from '../adapters/gcp/support/serve';
-import { startAzurite, startEventGridStandIn, type Azurite, type EventGridStandIn } from '../support/azure-peers';
 import { eventFixture, imageFixture } from '../support/fixtures';
 import { MemoryBlobStore, MemoryDeadLetters } from '../support/memory';
 import { expectTransientThrow, recordingLogger, shown } from '../support/reliability-events';
@@ -130,19 +129,12 @@ describe('reliability: malformed events into the images entry points', function 
   });
 
   describe('Azure images function on Azurite', () => {
-    let azurite: Azurite | undefined;
-    let grid: EventGridStandIn | undefined;
+    const peers = useAzureApp();
     let fixtures: Record<string, unknown>[];
     let letters: ContainerClient;
 
     before(async function () {
-      azurite = await startAzurite();
-      if (!azurite) {
-        console.warn('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
-        this.skip();
-      }
-      grid = await startEventGridStandIn();
-      const app = await provisionApp(azurite.connectionString, grid);
+      const { app } = peers();
       letters = app.blobs.getContainerClient(app.names.deadLetters);
       // both schemas' fixtures pointed at each uploaded blob (its url percent-encoded, as Azure sends it)
       fixtures = [];
@@ -159,11 +151,6 @@ describe('reliability: malformed events into the images entry points', function 
         }
       }
     });
-    after(async () => {
-      await grid?.stop();
-      await azurite?.stop();
-    });
-
     async function letterNames(): Promise<Set<string>> {
       const names = new Set<string>();
       for await (const b of letters.listBlobsFlat({ prefix: 'images/' })) names.add(b.name);

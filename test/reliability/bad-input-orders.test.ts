@@ -22,8 +22,7 @@ import { processOrder } from '../../handlers/orders';
 import type { DeadLetter } from '../../handlers/ports/dead-letters';
 import { systemClock } from '../../handlers/ports/clock';
 import { silentLogger } from '../../handlers/ports/logger';
-import { provisionApp } from '../adapters/azure/app-harness';
-import { startAzurite, startEventGridStandIn, type Azurite, type EventGridStandIn } from '../support/azure-peers';
+import { useAzureApp } from '../adapters/azure/app-harness';
 import { eventFixture } from '../support/fixtures';
 import { MemoryDeadLetters } from '../support/memory';
 import { expectTransientThrow, shown } from '../support/reliability-events';
@@ -138,22 +137,11 @@ describe('reliability: malformed order messages', function () {
   });
 
   describe('Azure storage queue trigger on Azurite', () => {
-    let azurite: Azurite | undefined;
-    let grid: EventGridStandIn | undefined;
+    const peers = useAzureApp();
     let poison: QueueClient;
-    before(async function () {
-      azurite = await startAzurite();
-      if (!azurite) {
-        console.warn('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
-        this.skip();
-      }
-      grid = await startEventGridStandIn();
-      const app = await provisionApp(azurite.connectionString, grid);
+    before(() => {
+      const { app } = peers();
       poison = app.queues.getQueueClient(poisonQueueName(app.names.orders));
-    });
-    after(async () => {
-      await grid?.stop();
-      await azurite?.stop();
     });
 
     /** Takes every dead letter off the poison queue (the adapter writes them there, in the pinned encoding). */

@@ -12,8 +12,7 @@ import host from '../../adapters/azure/host.json';
 import { ordersHandler } from '../../adapters/azure/orders';
 import { maxDequeueCount, poisonQueueName } from '../../adapters/azure/queue-encoding';
 import { ordersPorts } from '../../adapters/azure/wiring';
-import { context, provisionApp } from '../adapters/azure/app-harness';
-import { startAzurite, startEventGridStandIn, type Azurite, type EventGridStandIn } from '../support/azure-peers';
+import { context, useAzureApp } from '../adapters/azure/app-harness';
 import { ordersThroughFaults } from '../support/reliability-faults';
 import { scale } from '../support/reliability-scale';
 import { storesUnderTest, useStore } from '../support/reliability-stores';
@@ -32,20 +31,12 @@ function itemOf(text: string): unknown {
 describe(`reliability: faults through the Azure orders queue trigger on ${store.name}`, function () {
   this.timeout(180_000);
   const open = useStore(store);
-  let azurite: Azurite | undefined;
-  let grid: EventGridStandIn | undefined;
+  const peers = useAzureApp();
   let poison: QueueClient;
 
-  before(async function () {
-    azurite = await startAzurite();
-    if (!azurite) this.skip();
-    grid = await startEventGridStandIn();
-    const app = await provisionApp(azurite.connectionString, grid);
+  before(() => {
+    const { app } = peers();
     poison = app.queues.getQueueClient(poisonQueueName(app.names.orders));
-  });
-  after(async () => {
-    await grid?.stop();
-    await azurite?.stop();
   });
 
   it('places every order once or leaves it in the poison queue, and a redrive finishes the work', async () => {

@@ -13,7 +13,7 @@ import { azureEnvironment as env } from '../../../adapters/azure/environment';
 import { decodeQueueMessage, poisonQueueName } from '../../../adapters/azure/queue-encoding';
 import { useSettings, type Settings } from '../../../adapters/azure/wiring';
 import { silentLogger } from '../../../handlers/ports/logger';
-import type { EventGridStandIn } from '../../support/azure-peers';
+import { startAzurite, startEventGridStandIn, type Azurite, type EventGridStandIn } from '../../support/azure-peers';
 
 export interface AzureApp {
   settings: Settings;
@@ -52,6 +52,36 @@ export async function provisionApp(connectionString: string, grid: EventGridStan
   };
   useSettings(settings, silentLogger);
   return { settings, blobs, queues, names };
+}
+
+/** What `useAzureApp` gives a suite: the provisioned app and the Event Grid stand-in it publishes to. */
+export interface AzureAppPeers {
+  app: AzureApp;
+  grid: EventGridStandIn;
+}
+
+/**
+ * Azurite, the Event Grid stand-in and a freshly provisioned app for the calling suite, in a
+ * `before` hook that skips the suite with the reason where Azurite is not installed, stopped in its
+ * `after`. Call it before the suite's own hooks, which may then use the getter.
+ */
+export function useAzureApp(): () => AzureAppPeers {
+  let azurite: Azurite | undefined;
+  let peers: AzureAppPeers | undefined;
+  before(async function () {
+    azurite = await startAzurite();
+    if (!azurite) {
+      console.warn('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
+      this.skip();
+    }
+    const grid = await startEventGridStandIn();
+    peers = { grid, app: await provisionApp(azurite.connectionString, grid) };
+  });
+  after(async () => {
+    await peers?.grid.stop();
+    await azurite?.stop();
+  });
+  return () => peers!;
 }
 
 export function context(functionName: string, triggerMetadata?: Record<string, unknown>): InvocationContext {

@@ -16,28 +16,17 @@ import { usersHandler } from '../../../adapters/azure/users';
 import { tableClient, useSettings } from '../../../adapters/azure/wiring';
 import { azureEnvironment as env } from '../../../adapters/azure/environment';
 import { silentLogger } from '../../../handlers/ports/logger';
-import { startAzurite, startEventGridStandIn, type Azurite, type EventGridStandIn } from '../../support/azure-peers';
+import type { EventGridStandIn } from '../../support/azure-peers';
 import { eventFixture, imageFixture } from '../../support/fixtures';
-import { context, peekAll, provisionApp, receiveLikeTheHost, type AzureApp, type Delivery } from './app-harness';
+import { context, peekAll, receiveLikeTheHost, useAzureApp, type AzureApp, type Delivery } from './app-harness';
 
 describe('Azure functions end to end (Azurite)', function () {
   this.timeout(60_000);
-  let azurite: Azurite | undefined;
+  const peers = useAzureApp();
   let grid: EventGridStandIn;
   let app: AzureApp;
-
-  before(async function () {
-    azurite = await startAzurite();
-    if (!azurite) {
-      console.log('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
-      this.skip();
-    }
-    grid = await startEventGridStandIn();
-    app = await provisionApp(azurite.connectionString, grid);
-  });
-  after(async () => {
-    await grid?.stop();
-    await azurite?.stop();
+  before(() => {
+    ({ app, grid } = peers());
   });
 
   describe('images (Event Grid trigger)', () => {
