@@ -16,8 +16,6 @@
  */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { TableClient } from '@azure/data-tables';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { QueueServiceClient } from '@azure/storage-queue';
 import { Firestore } from '@google-cloud/firestore';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
@@ -27,12 +25,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsEnvironment as awsNames } from '../adapters/aws/environment';
 import { DynamoOrderLedger } from '../adapters/aws/ports/order-ledger';
-import { azureEnvironment as azureNames } from '../adapters/azure/environment';
 import { TableOrderLedger } from '../adapters/azure/ports/order-ledger';
-import { poisonQueueName } from '../adapters/azure/queue-encoding';
 import { gcpEmulatorEnvironment, gcpEnvironment as gcpNames } from '../adapters/gcp/environment';
 import { GcsBlobStore } from '../adapters/gcp/ports/blob-store';
 import { FirestoreOrderLedger } from '../adapters/gcp/ports/order-ledger';
+import { provisionApp } from '../test/adapters/azure/app-harness';
 import { startGcsStandIn } from '../test/adapters/gcp/support/gcs-stand-in';
 import { createQueue, createTopicWithQueue } from '../test/support/aws-queues';
 import { startAzurite, startEventGridStandIn } from '../test/support/azure-peers';
@@ -218,32 +215,16 @@ async function azureAnswers(calls: FirstAnswers['calls'], missing: FirstAnswers[
   closers.push(async () => rmSync(core, { recursive: true, force: true }));
   writeWorkerCore(core);
 
+  // The containers, queues, tables and app settings the Azure adapter tests provision, as
+  // infra/azure names them in the app settings.
   const cs = azurite.connectionString;
-  const s = randomUUID().slice(0, 8);
-  const names = { originals: `originals-${s}`, compressed: `compressed-${s}`, deadLetters: `dead-letters-${s}`, users: `users${s}`, ledger: `orders${s}`, orders: `orders-${s}`, payments: `payments-${s}` };
-  const blobs = BlobServiceClient.fromConnectionString(cs);
-  const queues = QueueServiceClient.fromConnectionString(cs);
-  for (const c of [names.originals, names.compressed, names.deadLetters]) await blobs.getContainerClient(c).createIfNotExists();
-  for (const q of [names.orders, poisonQueueName(names.orders), names.payments]) await queues.getQueueClient(q).createIfNotExists();
-  for (const t of [names.users, names.ledger]) await TableClient.fromConnectionString(cs, t, { allowInsecureConnection: true }).createTable();
-  const product = `p-${s}`;
+  const { settings, blobs, names } = await provisionApp(cs, grid);
+  const product = `p-${randomUUID().slice(0, 8)}`;
   await new TableOrderLedger(TableClient.fromConnectionString(cs, names.ledger, { allowInsecureConnection: true })).setStock(product, STOCK);
   const original = blobs.getContainerClient(names.originals).getBlockBlobClient('photo.jpg');
   const uploaded = await original.uploadData(readFileSync(fixturePath('images', IMAGE)), { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
 
-  const env = {
-    NODE_PATH: join(core, 'node_modules'),
-    [azureNames.storage.connectionString]: cs,
-    [azureNames.images.originalsContainer]: names.originals,
-    [azureNames.images.compressedContainer]: names.compressed,
-    [azureNames.images.deadLetterContainer]: names.deadLetters,
-    [azureNames.users.usersTable]: names.users,
-    [azureNames.orders.ordersQueue]: names.orders,
-    [azureNames.orders.ledgerTable]: names.ledger,
-    [azureNames.orders.paymentsQueue]: names.payments,
-    [azureNames.orders.eventsTopicEndpoint]: grid.endpoint,
-    [azureNames.orders.eventsTopicKey]: grid.key,
-  };
+  const env = { NODE_PATH: join(core, 'node_modules'), ...settings };
   const context = (extra: Record<string, unknown> = {}) => ({ invocationId: `bench-${RUN_TOKEN}`, functionName: 'bench', ...extra });
   const grid0 = eventFixture<Record<string, unknown>[] | Record<string, unknown>>('azure', 'eventgrid-blobcreated.eventgrid-schema.json');
   const gridEvent = (Array.isArray(grid0) ? grid0[0] : grid0) as Record<string, unknown> & { data: Record<string, unknown> };
