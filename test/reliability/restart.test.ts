@@ -5,13 +5,14 @@
  * cancelled or dead-lettered with a reason; stock matches the placed orders exactly; every placed
  * order has its payment request; every accepted upload is compressed.
  */
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drained, getJson, sendJson, startLocalServer, type LocalServer } from '../adapters/local/local-server';
 import { localQueues } from '../../adapters/local/environment';
-import { wireLocal } from '../../adapters/local/wiring';
+import { databaseFile, wireLocal } from '../../adapters/local/wiring';
 import { silentLogger } from '../../handlers/ports/logger';
 import { imageFixture } from '../support/fixtures';
 import { orderBody } from '../support/reliability-orders';
@@ -27,6 +28,17 @@ function queuedIn(dataDir: string): number {
     return [localQueues.orders, localQueues.images].reduce((n, q) => n + ports.queue(q).depth().waiting + ports.queue(q).depth().hidden, 0);
   } finally {
     ports.close();
+  }
+}
+
+/** Orders and uploads queued or in flight, read without a write lock from a (possibly frozen) runtime's file. */
+function heldIn(dataDir: string): number {
+  const db = new Database(databaseFile(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE queue IN (?, ?)').get(localQueues.orders, localQueues.images);
+    return row?.n ?? 0;
+  } finally {
+    db.close();
   }
 }
 
@@ -69,21 +81,26 @@ describe('reliability: SIGKILL of the local runtime mid-batch, twice', function 
         if (put?.status === 200) uploaded.push(key);
       }
     });
-    // The kill lands once half the orders and at least one upload were accepted AND the runtime
-    // still holds work (queued, or received and unfinished), the rest still on their way. Each
-    // upload starts only after its order's 202, and the runtime often drains as fast as work
-    // arrives, so killing on a count alone sometimes hit an idle process: polling its queues
-    // keeps the kill mid-batch instead of racing the scheduler.
+    // The kill must land while the runtime holds work, and it often drains as fast as work
+    // arrives: a kill decided on counts, or on a look at its queues a moment earlier, sometimes hit
+    // an idle process. So, once half the orders and one upload are in: freeze it (SIGSTOP), read
+    // its SQLite file (WAL: a reader needs no lock the frozen writer may hold), and SIGKILL it only
+    // if orders or uploads are still queued or in flight; otherwise let it run on and look again.
     const deadline = Date.now() + 60_000;
-    const backlog = async () => {
-      const { body } = await getJson<{ queues: Record<string, { waiting: number; hidden: number }> }>(`${first.base}/queues`);
-      return [body.queues.orders, body.queues.images].reduce((n, d) => n + d.waiting + d.hidden, 0);
-    };
-    while (Date.now() < deadline) {
-      if (accepted.length >= scale.restartOrders / 2 && uploaded.length > 0 && (await backlog()) > 0) break;
+    let killed = false;
+    while (!killed && Date.now() < deadline) {
+      if (accepted.length >= scale.restartOrders / 2 && uploaded.length > 0) {
+        process.kill(-first.pid, 'SIGSTOP');
+        if (heldIn(dataDir) > 0) {
+          await killHard(first);
+          killed = true;
+          break;
+        }
+        process.kill(-first.pid, 'SIGCONT');
+      }
       await new Promise((r) => setTimeout(r, 2));
     }
-    await killHard(first);
+    expect(killed, 'killed while holding work, within a minute').to.equal(true);
     await Promise.all(sends);
     expect(accepted.length, 'orders accepted before the kill').to.be.greaterThan(0);
     const unfinished = queuedIn(dataDir);
