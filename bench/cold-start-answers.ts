@@ -26,10 +26,11 @@ import { join } from 'node:path';
 import { awsEnvironment as awsNames } from '../adapters/aws/environment';
 import { DynamoOrderLedger } from '../adapters/aws/ports/order-ledger';
 import { TableOrderLedger } from '../adapters/azure/ports/order-ledger';
-import { gcpEmulatorEnvironment, gcpEnvironment as gcpNames } from '../adapters/gcp/environment';
+import { gcpEmulatorEnvironment } from '../adapters/gcp/environment';
 import { GcsBlobStore } from '../adapters/gcp/ports/blob-store';
 import { FirestoreOrderLedger } from '../adapters/gcp/ports/order-ledger';
 import { provisionApp } from '../test/adapters/azure/app-harness';
+import { gcpFunctionsEnvironment } from '../test/adapters/gcp/support/functions-environment';
 import { startGcsStandIn } from '../test/adapters/gcp/support/gcs-stand-in';
 import { createQueue, createTopicWithQueue } from '../test/support/aws-queues';
 import { startAzurite, startEventGridStandIn } from '../test/support/azure-peers';
@@ -304,11 +305,13 @@ async function gcpAnswers(calls: FirstAnswers['calls'], missing: FirstAnswers['m
     headers: { 'content-type': 'application/cloudevents+json' },
     body: JSON.stringify({ ...structured, id: `ce-${RUN_TOKEN}`, source: `//storage.googleapis.com/projects/_/buckets/${originals}`, subject: 'objects/photo.jpg', data: object }),
   };
+  // Named here, created only where the Pub/Sub emulator runs: the images function publishes to
+  // its dead-letter topic only when an image fails.
+  const topics = { payments: `payments-${run}`, events: `events-${run}`, ordersDeadLetters: `orders-dl-${run}`, imagesDeadLetters: `images-dl-${run}` };
   if (absent) {
     missing['gcp/users'] = missing['gcp/orders'] = absent;
   } else {
     const { firestoreHost, pubsubHost, projectId } = await support.gcpPeers();
-    const topics = { payments: `payments-${run}`, events: `events-${run}`, ordersDeadLetters: `orders-dl-${run}`, imagesDeadLetters: `images-dl-${run}` };
     const pubsub = new PubSub({ projectId });
     for (const topic of Object.values(topics)) await pubsub.createTopic(topic);
     await pubsub.close();
@@ -317,17 +320,9 @@ async function gcpAnswers(calls: FirstAnswers['calls'], missing: FirstAnswers['m
     await new FirestoreOrderLedger(firestore).setStock(product, STOCK);
     await firestore.terminate();
     const env = {
-      METADATA_SERVER_DETECTION: 'none',
       [gcpEmulatorEnvironment.firestore]: firestoreHost,
       [gcpEmulatorEnvironment.pubsub]: pubsubHost,
-      [gcpEmulatorEnvironment.storage]: standIn.endpoint,
-      [gcpNames.common.projectId]: projectId,
-      [gcpNames.images.originalsBucket]: originals,
-      [gcpNames.images.compressedBucket]: compressed,
-      [gcpNames.images.deadLetterTopic]: topics.imagesDeadLetters,
-      [gcpNames.orders.paymentsTopic]: topics.payments,
-      [gcpNames.orders.eventsTopic]: topics.events,
-      [gcpNames.orders.deadLetterTopic]: topics.ordersDeadLetters,
+      ...gcpFunctionsEnvironment({ projectId, originals, compressed, topics, storageEndpoint: standIn.endpoint }),
     };
     calls['gcp/users'] = [{
       fn: 'users',
@@ -359,14 +354,7 @@ async function gcpAnswers(calls: FirstAnswers['calls'], missing: FirstAnswers['m
     fn: 'images',
     what: `storage CloudEvent (${imageWhat}, Functions Framework) -> Cloud Storage stand-in, sharp: 204`,
     call: imagesCall,
-    env: {
-      METADATA_SERVER_DETECTION: 'none',
-      [gcpEmulatorEnvironment.storage]: standIn.endpoint,
-      [gcpNames.common.projectId]: 'bench',
-      [gcpNames.images.originalsBucket]: originals,
-      [gcpNames.images.compressedBucket]: compressed,
-      [gcpNames.images.deadLetterTopic]: `images-dl-${run}`,
-    },
+    env: gcpFunctionsEnvironment({ projectId: 'bench', originals, compressed, topics, storageEndpoint: standIn.endpoint }),
     check: expectField('status', 204),
     ...imagesState,
   }];

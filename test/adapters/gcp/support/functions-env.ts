@@ -6,8 +6,8 @@
  */
 import { PubSub } from '@google-cloud/pubsub';
 import { randomUUID } from 'node:crypto';
-import { gcpEnvironment as names } from '../../../../adapters/gcp/environment';
 import { beforeGcpPeersStop, gcpPeers } from '../../../support/gcp-peers';
+import { gcpFunctionsEnvironment, type GcpTopics } from './functions-environment';
 import { startGcsStandIn, type GcsStandIn } from './gcs-stand-in';
 import { collect, createTopicWithSubscription, type Collector } from './pubsub-helpers';
 
@@ -17,7 +17,7 @@ export interface FunctionsEnv {
   projectId: string;
   originals: string;
   compressed: string;
-  topics: { payments: string; events: string; ordersDeadLetters: string; imagesDeadLetters: string };
+  topics: GcpTopics;
   received: { payments: Collector; events: Collector; ordersDeadLetters: Collector; imagesDeadLetters: Collector };
 }
 
@@ -40,17 +40,7 @@ async function setUp(): Promise<FunctionsEnv> {
     ordersDeadLetters: `orders-dead-letters-${run}`,
     imagesDeadLetters: `images-dead-letters-${run}`,
   };
-  Object.assign(process.env, {
-    [names.common.projectId]: projectId,
-    [names.images.originalsBucket]: originals,
-    [names.images.compressedBucket]: compressed,
-    [names.images.deadLetterTopic]: topics.imagesDeadLetters,
-    [names.orders.paymentsTopic]: topics.payments,
-    [names.orders.eventsTopic]: topics.events,
-    [names.orders.deadLetterTopic]: topics.ordersDeadLetters,
-    STORAGE_EMULATOR_HOST: storage.endpoint,
-    METADATA_SERVER_DETECTION: 'none',
-  });
+  Object.assign(process.env, gcpFunctionsEnvironment({ projectId, originals, compressed, topics, storageEndpoint: storage.endpoint }));
   const pubsub = new PubSub({ projectId });
   const [payments, events, ordersDeadLetters, imagesDeadLetters] = await Promise.all(
     [topics.payments, topics.events, topics.ordersDeadLetters, topics.imagesDeadLetters].map((t) => createTopicWithSubscription(pubsub, t)),
