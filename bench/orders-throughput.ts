@@ -1,8 +1,8 @@
 /**
  * Orders per second through `OrderLedger.placeOrder`: 1, 8 and 64 concurrent workers, every
- * order on ONE product (every transaction contends for the same stock row) or spread over MANY
+ * order on ONE product (every order contends for the same stock row) or spread over MANY
  * (1,000 products, round robin); first the local SQLite ledger of `npm start`, then each cloud's
- * ledger on its emulator. Emulator figures say how the adapter's transaction and retry behave,
+ * ledger on its emulator. Emulator figures say how the adapter's atomic write and retry behave,
  * not what the cloud service delivers: an emulator is one local process with its own locking.
  *
  * Every run checks its result: each order placed once, and the stock decremented by exactly the
@@ -85,37 +85,11 @@ async function placeAll(ledger: OrderLedger & Inventory, run: string, orders: nu
   return { ordersPerSecond: placed / seconds, failures, latencies, wallMs: performance.now() - started, outOfBudget: skipped > 0 };
 }
 
-/**
- * Workers on ONE product per emulator. The Firestore emulator stops at 8; why is printed in
- * BENCHMARKS.md (firestoreNotes). The local ledger and the other emulators run all three.
- */
-const FIRESTORE_ONE_PRODUCT_WORKERS = [1, 8];
-
-/** How the Firestore emulator handles transactions on one document, and what follows. */
-function firestoreNotes(outOfBudget: Outcome | undefined): string[] {
-  const lock =
-    'the emulator takes a lock on each document a transaction reads, and another transaction that needs that document waits until the holder commits or the wait times out (ABORTED, "transaction lock timeout"); the client then retries with backoff, up to 5 attempts inside `runTransaction` and 12 more rounds in the ledger\'s `retryOnConflict`. ' +
-    'This is a known limitation of the emulator\'s lock manager (firebase/firebase-tools issues 1629, 2452 and 6758: contended transactions wait for the lock timeout), not a figure of the Firestore service.';
-  const notes: string[] = [];
-  if (outOfBudget) {
-    notes.push(
-      `Why the Firestore emulator's one-product run at 8 workers ran out of its ${RUN_BUDGET_MS / 1000} s budget: every order is a transaction that reads and writes the one stock document, and ${lock} ` +
-        `Most orders still go through quickly (median ${ms(median(outOfBudget.latencies))}), but each one caught behind the lock waits out one or more timeouts (the slowest took ${ms(Math.max(...outOfBudget.latencies))}), so the rate over the run falls to a few orders per second; the run took ${(outOfBudget.wallMs / 1000).toFixed(1)} s in all because the orders in flight when the budget ended still had to finish.`,
-    );
-  }
-  notes.push(
-    `The Firestore emulator has no 64-worker row on one product: 64 transactions queued on one document's lock, eight times as many as in the 8-worker run, and every order in flight when the budget ends must drain through that lock before the run ends ` +
-      `(at 8 workers the run already took ${outOfBudget ? `${(outOfBudget.wallMs / 1000).toFixed(1)} s` : 'longer than its budget'}); the row would cost more than the whole benchmark's time and show nothing the 8-worker row does not. ` +
-      'DynamoDB Local and Azurite run it: they refuse a conflicting write at once (TransactionConflict, HTTP 412) and the ledger retries it with jittered backoff.',
-  );
-  return notes;
-}
-
-async function measure(name: string, orders: number, fresh: () => Promise<OrderLedger & Inventory>, rows: (string | number)[][], notes: string[], oneProductWorkers: readonly number[] = WORKERS): Promise<Outcome[]> {
+async function measure(name: string, orders: number, fresh: () => Promise<OrderLedger & Inventory>, rows: (string | number)[][], notes: string[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const [shape, products] of [['one product', 1], ['many products', MANY_PRODUCTS]] as const) {
     let single = NaN;
-    for (const workers of products === 1 ? oneProductWorkers : WORKERS) {
+    for (const workers of WORKERS) {
       const outcome = await placeAll(await fresh(), `${shape.split(' ')[0]}-${workers}`, orders, workers, products);
       if (workers === 1) single = outcome.ordersPerSecond;
       console.error(`orders: ${name}, ${shape}, ${workers} workers: ${outcome.ordersPerSecond.toFixed(0)}/s ${outcome.failures.join('; ')}`);
@@ -167,16 +141,14 @@ export async function ordersThroughputBenchmark(): Promise<Section> {
       continue;
     }
     try {
-      const firestore = emulator.name.startsWith('Firestore');
-      const outcomes = await measure(`${emulator.name} [emulator]`, EMULATOR_ORDERS, () => emulator.fresh(), rows, notes, firestore ? FIRESTORE_ONE_PRODUCT_WORKERS : WORKERS);
-      if (firestore) left.push(...firestoreNotes(outcomes.find((o) => o.outOfBudget)));
-      else if (outcomes.some((o) => o.outOfBudget)) left.push(`${emulator.name}: a run ran out of its ${RUN_BUDGET_MS / 1000} s budget; its time per order (table) shows how long each order waited on conflicts.`);
+      const outcomes = await measure(`${emulator.name} [emulator]`, EMULATOR_ORDERS, () => emulator.fresh(), rows, notes);
+      if (outcomes.some((o) => o.outOfBudget)) left.push(`${emulator.name}: a run ran out of its ${RUN_BUDGET_MS / 1000} s budget; its time per order (table) shows how long each order waited on conflicts.`);
     } finally {
       await emulator.stop();
     }
   }
   const body = [
-    `Each order is one line of quantity 1 with a payment-request outbox entry. The local ledger is one process's SQLite file (WAL), as \`npm start\` runs it; better-sqlite3 is synchronous, so its workers interleave between transactions rather than inside them. ${LOCAL_ORDERS} orders per local run, ${EMULATOR_ORDERS} per emulator run. Rows marked [emulator] are emulator figures: they show the adapter's transactions and conflict retries at work, not the throughput of the cloud service. A run stops sending new orders after ${RUN_BUDGET_MS / 1000} s (its budget) and then waits for those in flight; "time per order" is each sent order's time in \`placeOrder\`, conflict retries included.`,
+    `Each order is one line of quantity 1 with a payment-request outbox entry. The local ledger is one process's SQLite file (WAL), as \`npm start\` runs it; better-sqlite3 is synchronous, so its workers interleave between transactions rather than inside them. ${LOCAL_ORDERS} orders per local run, ${EMULATOR_ORDERS} per emulator run. Rows marked [emulator] are emulator figures: they show the adapter's atomic writes and conflict retries at work, not the throughput of the cloud service. A run stops sending new orders after ${RUN_BUDGET_MS / 1000} s (its budget) and then waits for those in flight; "time per order" is each sent order's time in \`placeOrder\`, conflict retries included.`,
     '',
     table(['ledger', 'orders on', 'workers', 'orders', 'orders per second', 'vs 1 worker', 'time per order, median / p99', 'run took', 'check'], rows),
     ...(skipped.length ? ['', `Not measured: ${skipped.join('; ')}`] : []),

@@ -1,7 +1,7 @@
 /**
  * The orders' system of record: stock, orders and their outbox, in one store, so that placing
  * an order is ONE atomic step (DynamoDB TransactWriteItems, an Azure entity-group transaction, a
- * Firestore transaction, an SQLite transaction).
+ * Firestore batched write with preconditions, an SQLite transaction).
  */
 
 export interface OrderLine {

@@ -29,8 +29,8 @@ describe(`reliability: faults through the GCP orders push function on the ${stor
       {
         name: `GCP orders push function on the ${store.name}`,
         maxReceives: ordersSettings.maxDeliveries,
-        // the emulator's transactions lock documents pessimistically: as many in flight as its race runs
-        batchSize: store.raceConcurrency,
+        // Pub/Sub push has no batches: messages arrive as concurrent requests, here 16 at a time
+        batchSize: 16,
         ledger: open().ledger,
         entry: ({ ledger, bus }) => {
           const fn = createOrdersFunction(() => ({ deps: { ledger, bus, clock: systemClock, logger: silentLogger }, settings: ordersSettings, deadLetters }));

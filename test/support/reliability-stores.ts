@@ -34,15 +34,8 @@ export interface OpenStore {
 
 export interface StoreUnderTest {
   name: string;
-  /** Orders per duplicate run on this store (emulators run fewer in CI). */
+  /** Orders per duplicate run on this store (the emulators run fewer in CI). */
   duplicateOrders: number;
-  /**
-   * Orders of the 64-order race in flight at once. The Firestore emulator did not finish 64
-   * concurrent transactions on one stock document within 10 minutes here (its transactions lock
-   * documents pessimistically and every one reads the stock before writing it), so it takes them
-   * 8 at a time; production Firestore resolves such contention itself (wound-wait).
-   */
-  raceConcurrency: number;
   /** A store on fresh tables, or the reason it cannot run here (the suite skips with it). */
   open(): Promise<OpenStore | string>;
 }
@@ -50,7 +43,6 @@ export interface StoreUnderTest {
 const localStore: StoreUnderTest = {
   name: 'local SQLite',
   duplicateOrders: scale.duplicateOrdersLocal,
-  raceConcurrency: 64,
   async open() {
     const dataDir = mkdtempSync(join(tmpdir(), 'reliability-local-'));
     const ports = wireLocal({ dataDir, env: {} }, silentLogger);
@@ -68,7 +60,6 @@ const localStore: StoreUnderTest = {
 const dynamoStore: StoreUnderTest = {
   name: 'DynamoDB Local',
   duplicateOrders: scale.duplicateOrdersEmulator,
-  raceConcurrency: 64,
   async open() {
     const peer = await dynamoPeer();
     if (typeof peer === 'string') return peer;
@@ -84,7 +75,6 @@ const dynamoStore: StoreUnderTest = {
 const azureStore: StoreUnderTest = {
   name: 'Azurite tables',
   duplicateOrders: scale.duplicateOrdersEmulator,
-  raceConcurrency: 64,
   async open() {
     const azurite = await startAzurite();
     if (!azurite) return 'Azurite is not installed (npm ci installs azurite@3.35.0)';
@@ -106,8 +96,7 @@ let firestore: Firestore | undefined;
 
 const firestoreStore: StoreUnderTest = {
   name: 'Firestore emulator',
-  duplicateOrders: scale.duplicateOrdersFirestore,
-  raceConcurrency: 8,
+  duplicateOrders: scale.duplicateOrdersEmulator,
   async open() {
     const missing = gcpPeersMissing();
     if (missing) return missing;

@@ -22,8 +22,3 @@ export function encodedDocumentId(id: string): string {
 export function emailClaimId(email: string): string {
   return createHash('sha256').update(email.toLowerCase()).digest('hex');
 }
-
-/** Firestore's ABORTED (gRPC 10): a transaction lost a contention race and may be retried. */
-export function isAborted(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 10;
-}

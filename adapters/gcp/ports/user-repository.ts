@@ -18,7 +18,8 @@ import {
 } from '../../../handlers/ports/user-repository';
 import { retryOnConflict } from '../../../handlers/retry';
 import { loadFirestore } from '../sdk';
-import { emailClaimId, isAborted, plainDocumentId } from './document-ids';
+import { emailClaimId, plainDocumentId } from './document-ids';
+import { isAborted } from './write-conflicts';
 
 export interface FirestoreUserCollections {
   users: string;

@@ -1,11 +1,13 @@
 /**
  * The UserRepository and OrderLedger contracts against Google's Firestore emulator, plus what the
- * contracts cannot see: the stored shape of the email claim, cursors that are tampered with, and
- * ids Firestore cannot take as document ids.
+ * contracts cannot see: the stored shape of the email claim, cursors that are tampered with, ids
+ * Firestore cannot take as document ids, and another writer landing between the ledger's read and
+ * its write (the ledger writes optimistically, see adapters/gcp/ports/order-ledger.ts).
  */
 import { Firestore } from '@google-cloud/firestore';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import type { OutboxEntry, PlaceOrderRequest } from '../../../../handlers/ports/order-ledger';
 import { InvalidCursorError } from '../../../../handlers/ports/user-repository';
 import { emailClaimId } from '../../../../adapters/gcp/ports/document-ids';
 import { FirestoreOrderLedger } from '../../../../adapters/gcp/ports/order-ledger';
@@ -22,6 +24,45 @@ async function firestore(): Promise<Firestore> {
   const { projectId } = await gcpPeers();
   db ??= new Firestore({ projectId, ignoreUndefinedProperties: true });
   return db;
+}
+
+/**
+ * The same client, except that after its first `getAll` it runs `between` (another writer) before
+ * handing the documents back: the ledger then writes on a read that is already stale.
+ */
+function writerBetweenReadAndWrite(db: Firestore, between: () => Promise<void>): Firestore {
+  let pending = true;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'getAll') {
+        return async (...refs: Parameters<Firestore['getAll']>) => {
+          const snaps = await target.getAll(...refs);
+          if (pending) {
+            pending = false;
+            await between();
+          }
+          return snaps;
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function orderRequest(orderId: string, productId: string, quantity: number): PlaceOrderRequest {
+  const entry = (entry_id: string, channel: OutboxEntry['channel']): OutboxEntry => ({
+    entry_id,
+    channel,
+    body: { order_id: orderId },
+    attributes: { order_id: orderId },
+  });
+  return {
+    order: { order_id: orderId, user_id: 'u1', items: [{ product_id: productId, quantity }], total_amount: 100, currency: 'EUR' },
+    at: '2026-01-01T00:00:00.000Z',
+    outboxIfPlaced: [entry('payment-request', 'payments'), entry('order-created', 'events')],
+    outboxIfCancelled: [entry('order-cancelled', 'events')],
+  };
 }
 
 const run = randomUUID().slice(0, 8);
@@ -92,6 +133,54 @@ describe('GCP Firestore ports', function () {
       const odd = [`a/b-${run}`, `__x${run}__`, '.', `100%_${run}`];
       for (const [i, p] of odd.entries()) await ledger.setStock(p, i + 1);
       for (const [i, p] of odd.entries()) expect(await ledger.getStock(p), p).to.equal(i + 1);
+    });
+
+    it('reads again when the stock changes between its read and its write, and decides on the new stock', async () => {
+      const plain = new FirestoreOrderLedger(await firestore(), ledgerCollections);
+      const product = `stale-${randomUUID().slice(0, 8)}`;
+      await plain.setStock(product, 5);
+      const racing = new FirestoreOrderLedger(
+        writerBetweenReadAndWrite(await firestore(), () => plain.setStock(product, 1)),
+        ledgerCollections,
+      );
+      const req = orderRequest(`o-${product}`, product, 3);
+      // on the stale read (5) it would place the order and write 2, undoing the other writer's 1
+      expect(await racing.placeOrder(req)).to.deep.equal({
+        outcome: 'insufficient',
+        short: [{ product_id: product, requested: 3, available: 1 }],
+      });
+      expect(await plain.getStock(product)).to.equal(1);
+      expect((await plain.getOrder(req.order.order_id))?.status).to.equal('CANCELLED_INSUFFICIENT_INVENTORY');
+    });
+
+    it('answers duplicate when another copy of the order is recorded between its read and its write', async () => {
+      const plain = new FirestoreOrderLedger(await firestore(), ledgerCollections);
+      const product = `copy-${randomUUID().slice(0, 8)}`;
+      await plain.setStock(product, 10);
+      const req = orderRequest(`o-${product}`, product, 3);
+      const racing = new FirestoreOrderLedger(
+        writerBetweenReadAndWrite(await firestore(), async () => {
+          expect(await plain.placeOrder(req)).to.deep.equal({ outcome: 'placed' });
+        }),
+        ledgerCollections,
+      );
+      expect(await racing.placeOrder(req)).to.deep.equal({ outcome: 'duplicate', status: 'PLACED' });
+      expect(await plain.getStock(product), 'reserved once').to.equal(7);
+    });
+
+    it('keeps an entry another copy marked sent between its read and its write', async () => {
+      const plain = new FirestoreOrderLedger(await firestore(), ledgerCollections);
+      const product = `mark-${randomUUID().slice(0, 8)}`;
+      await plain.setStock(product, 10);
+      const req = orderRequest(`o-${product}`, product, 1);
+      await plain.placeOrder(req);
+      const racing = new FirestoreOrderLedger(
+        writerBetweenReadAndWrite(await firestore(), () => plain.markSent(req.order.order_id, 'order-created')),
+        ledgerCollections,
+      );
+      await racing.markSent(req.order.order_id, 'payment-request');
+      // a blind write of the stale outbox would bring `order-created` back as pending
+      expect(await plain.pendingOutbox(req.order.order_id)).to.deep.equal([]);
     });
   });
 });
