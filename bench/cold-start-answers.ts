@@ -333,7 +333,7 @@ async function gcpAnswers(calls: FirstAnswers['calls'], missing: FirstAnswers['m
     }];
     calls['gcp/orders'] = [{
       fn: 'orders',
-      what: 'Pub/Sub push of 1 order (Functions Framework) -> Firestore emulator transaction, Pub/Sub emulator publish: 204',
+      what: 'Pub/Sub push of 1 order (Functions Framework) -> Firestore emulator batched write, Pub/Sub emulator publish: 204',
       call: {
         kind: 'ff-http',
         target: 'orders',

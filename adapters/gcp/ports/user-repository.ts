@@ -1,12 +1,18 @@
 /**
  * UserRepository on Firestore (native mode). `users/{user_id}` holds the record; the email's
  * uniqueness is a claim document `user_emails/{sha256(email)}` written and deleted in the SAME
- * transaction as the user, so two users can never hold one address. Updates go through a
- * transaction's `update`, which carries an exists precondition: a missing user is never upserted.
+ * atomic batch as the user, so two users can never hold one address.
+ *
+ * Every write is optimistic, as in the order ledger (./order-ledger.ts says why not
+ * `runTransaction`): read the documents, then one batched write whose preconditions fail it if
+ * another writer came in between. A new user and a new claim are `create`s (ALREADY_EXISTS); a
+ * change or delete of the user carries the `lastUpdateTime` of the read (FAILED_PRECONDITION),
+ * and an `update` never creates a missing user. On a conflict `retryOnConflict` reads again and
+ * decides afresh: the If-Match check then sees the other writer's version.
  */
 // Types only: a value import would put `require('@google-cloud/firestore')` at the top of every
 // function's bundle (see ../sdk.ts); FieldPath is loaded when a list runs.
-import type { DocumentData, Firestore, Transaction } from '@google-cloud/firestore';
+import type { DocumentData, DocumentReference, Firestore, Timestamp } from '@google-cloud/firestore';
 import {
   InvalidCursorError,
   type CreateUserResult,
@@ -19,7 +25,7 @@ import {
 import { retryOnConflict } from '../../../handlers/retry';
 import { loadFirestore } from '../sdk';
 import { emailClaimId, plainDocumentId } from './document-ids';
-import { isAborted } from './write-conflicts';
+import { isNotFound, isWriteConflict } from './write-conflicts';
 
 export interface FirestoreUserCollections {
   users: string;
@@ -39,7 +45,7 @@ export class FirestoreUserRepository implements UserRepository {
   async get(userId: string): Promise<UserRecord | undefined> {
     const id = plainDocumentId(userId);
     if (!id) return undefined;
-    const snap = await this.db.collection(this.collections.users).doc(id).get();
+    const snap = await this.userRef(id).get();
     return snap.exists ? toRecord(snap.data()!) : undefined;
   }
 
@@ -56,14 +62,14 @@ export class FirestoreUserRepository implements UserRepository {
   async create(user: UserRecord): Promise<CreateUserResult> {
     const id = plainDocumentId(user.user_id);
     if (!id) throw new Error(`user id ${JSON.stringify(user.user_id)} cannot be a Firestore document id`);
-    return this.transact(async (tx) => {
-      const userRef = this.db.collection(this.collections.users).doc(id);
-      const claimRef = this.claimRef(user.email);
-      const [existing, claim] = await tx.getAll(userRef, claimRef);
+    const userRef = this.userRef(id);
+    const claimRef = this.claimRef(user.email);
+    return this.optimistically(async () => {
+      const [existing, claim] = await this.db.getAll(userRef, claimRef);
       if (existing.exists) return 'duplicate_id';
       if (claim.exists) return 'duplicate_email';
-      tx.create(userRef, fromRecord(user));
-      tx.create(claimRef, { user_id: user.user_id });
+      // Both fail with ALREADY_EXISTS if written meanwhile; the re-read then says which.
+      await this.db.batch().create(userRef, fromRecord(user)).create(claimRef, { user_id: user.user_id }).commit();
       return 'created';
     });
   }
@@ -71,46 +77,59 @@ export class FirestoreUserRepository implements UserRepository {
   async update(previous: UserRecord, next: UserRecord): Promise<UpdateUserResult> {
     const id = plainDocumentId(previous.user_id);
     if (!id) return 'not_found';
-    return this.transact(async (tx) => {
-      const userRef = this.db.collection(this.collections.users).doc(id);
-      const newClaimRef = this.claimRef(next.email);
-      const [stored, newClaim] = await tx.getAll(userRef, newClaimRef);
+    const userRef = this.userRef(id);
+    const newClaimRef = this.claimRef(next.email);
+    return this.optimistically(async () => {
+      const [stored, newClaim] = await this.db.getAll(userRef, newClaimRef);
       if (!stored.exists) return 'not_found';
       const current = toRecord(stored.data()!);
       if (current.version !== previous.version) return 'version_mismatch';
+      // `update` with the read's update time: NOT_FOUND if deleted, FAILED_PRECONDITION if changed.
+      const batch = this.db.batch().update(userRef, fromRecord(next), { lastUpdateTime: stored.updateTime as Timestamp });
       if (current.email.toLowerCase() !== next.email.toLowerCase()) {
         if (newClaim.exists && newClaim.get('user_id') !== current.user_id) return 'duplicate_email';
-        tx.delete(this.claimRef(current.email));
-        tx.set(newClaimRef, { user_id: current.user_id });
+        // The old claim is this user's as long as the user is unchanged, which the update checks.
+        batch.delete(this.claimRef(current.email));
+        if (newClaim.exists) batch.update(newClaimRef, { user_id: current.user_id }, { lastUpdateTime: newClaim.updateTime as Timestamp });
+        else batch.create(newClaimRef, { user_id: current.user_id });
       }
-      // `update` fails with NOT_FOUND rather than creating the document.
-      tx.update(userRef, fromRecord(next));
+      await batch.commit();
       return 'updated';
-    });
+    }, isNotFound);
   }
 
   async delete(userId: string, expectedVersion?: number): Promise<DeleteUserResult> {
     const id = plainDocumentId(userId);
     if (!id) return 'not_found';
-    return this.transact(async (tx) => {
-      const userRef = this.db.collection(this.collections.users).doc(id);
-      const stored = await tx.get(userRef);
+    const userRef = this.userRef(id);
+    return this.optimistically(async () => {
+      const [stored] = await this.db.getAll(userRef);
       if (!stored.exists) return 'not_found';
       const current = toRecord(stored.data()!);
       if (expectedVersion !== undefined && current.version !== expectedVersion) return 'version_mismatch';
-      tx.delete(userRef);
-      tx.delete(this.claimRef(current.email));
+      await this.db
+        .batch()
+        .delete(userRef, { lastUpdateTime: stored.updateTime as Timestamp })
+        .delete(this.claimRef(current.email))
+        .commit();
       return 'deleted';
     });
   }
 
-  private claimRef(email: string) {
+  private userRef(id: string): DocumentReference {
+    return this.db.collection(this.collections.users).doc(id);
+  }
+
+  private claimRef(email: string): DocumentReference {
     return this.db.collection(this.collections.emails).doc(emailClaimId(email));
   }
 
-  /** The client retries ABORTED itself (5 attempts); a longer contention goes to retryOnConflict. */
-  private transact<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return retryOnConflict(() => this.db.runTransaction(work), isAborted);
+  /**
+   * Runs `attempt` again after a write conflict, and also after the errors `alsoRetry` names (an
+   * update whose user was deleted meanwhile: the re-read answers not_found).
+   */
+  private optimistically<T>(attempt: () => Promise<T>, alsoRetry: (err: unknown) => boolean = () => false): Promise<T> {
+    return retryOnConflict(attempt, (err) => isWriteConflict(err) || alsoRetry(err));
   }
 }
 

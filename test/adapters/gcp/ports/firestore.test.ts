@@ -8,7 +8,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { OutboxEntry, PlaceOrderRequest } from '../../../../handlers/ports/order-ledger';
-import { InvalidCursorError } from '../../../../handlers/ports/user-repository';
+import { InvalidCursorError, type UserRecord } from '../../../../handlers/ports/user-repository';
 import { emailClaimId } from '../../../../adapters/gcp/ports/document-ids';
 import { FirestoreOrderLedger } from '../../../../adapters/gcp/ports/order-ledger';
 import { FirestoreUserRepository } from '../../../../adapters/gcp/ports/user-repository';
@@ -63,6 +63,12 @@ function orderRequest(orderId: string, productId: string, quantity: number): Pla
     outboxIfPlaced: [entry('payment-request', 'payments'), entry('order-created', 'events')],
     outboxIfCancelled: [entry('order-cancelled', 'events')],
   };
+}
+
+function newUser(overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = `u-${randomUUID()}`;
+  const at = '2026-01-01T00:00:00.000Z';
+  return { user_id: id, name: 'A', email: `${id}@example.com`, created_at: at, updated_at: at, version: 1, ...overrides };
 }
 
 const run = randomUUID().slice(0, 8);
@@ -124,6 +130,79 @@ describe('GCP Firestore ports', function () {
         expect(await repo.get(id), id).to.equal(undefined);
         expect(await repo.delete(id), id).to.equal('not_found');
       }
+    });
+
+    it('refuses an If-Match update when another update lands between its read and its write', async () => {
+      const plain = new FirestoreUserRepository(await firestore(), userCollections);
+      const original = newUser();
+      await plain.create(original);
+      const theirs = { ...original, name: 'Theirs', version: 2 };
+      const racing = new FirestoreUserRepository(
+        writerBetweenReadAndWrite(await firestore(), async () => {
+          expect(await plain.update(original, theirs)).to.equal('updated');
+        }),
+        userCollections,
+      );
+      // on the stale read (version 1) it would write over the other update: a lost update
+      expect(await racing.update(original, { ...original, name: 'Mine', version: 2 })).to.equal('version_mismatch');
+      expect((await plain.get(original.user_id))?.name).to.equal('Theirs');
+    });
+
+    it('answers duplicate_email when another user claims the address between its read and its write', async () => {
+      const plain = new FirestoreUserRepository(await firestore(), userCollections);
+      const first = newUser();
+      const second = newUser({ email: first.email });
+      const racing = new FirestoreUserRepository(
+        writerBetweenReadAndWrite(await firestore(), async () => {
+          expect(await plain.create(first)).to.equal('created');
+        }),
+        userCollections,
+      );
+      expect(await racing.create(second)).to.equal('duplicate_email');
+      expect(await plain.get(second.user_id)).to.equal(undefined);
+    });
+
+    it('refuses a change of address to one another user claims between its read and its write', async () => {
+      const plain = new FirestoreUserRepository(await firestore(), userCollections);
+      const mover = newUser();
+      await plain.create(mover);
+      const wanted = `wanted-${randomUUID()}@example.com`;
+      const racing = new FirestoreUserRepository(
+        writerBetweenReadAndWrite(await firestore(), async () => {
+          expect(await plain.create(newUser({ email: wanted }))).to.equal('created');
+        }),
+        userCollections,
+      );
+      expect(await racing.update(mover, { ...mover, email: wanted, version: 2 })).to.equal('duplicate_email');
+      expect((await plain.get(mover.user_id))?.email).to.equal(mover.email);
+    });
+
+    it('answers not_found to an update whose user is deleted between its read and its write', async () => {
+      const plain = new FirestoreUserRepository(await firestore(), userCollections);
+      const gone = newUser();
+      await plain.create(gone);
+      const racing = new FirestoreUserRepository(
+        writerBetweenReadAndWrite(await firestore(), async () => {
+          expect(await plain.delete(gone.user_id)).to.equal('deleted');
+        }),
+        userCollections,
+      );
+      expect(await racing.update(gone, { ...gone, name: 'Back', version: 2 })).to.equal('not_found');
+      expect(await plain.get(gone.user_id), 'never upserted').to.equal(undefined);
+    });
+
+    it('refuses an If-Match delete when an update lands between its read and its write', async () => {
+      const plain = new FirestoreUserRepository(await firestore(), userCollections);
+      const kept = newUser();
+      await plain.create(kept);
+      const racing = new FirestoreUserRepository(
+        writerBetweenReadAndWrite(await firestore(), async () => {
+          expect(await plain.update(kept, { ...kept, name: 'Renamed', version: 2 })).to.equal('updated');
+        }),
+        userCollections,
+      );
+      expect(await racing.delete(kept.user_id, 1)).to.equal('version_mismatch');
+      expect((await plain.get(kept.user_id))?.version).to.equal(2);
     });
   });
 
