@@ -35,6 +35,8 @@ export const azureEnvironment = {
     eventsTopicEndpoint: 'EVENTS_TOPIC_ENDPOINT',
     /** Local only: the topic's access key (AzureKeyCredential); in Azure, Entra (EventGrid Data Sender). */
     eventsTopicKey: 'EVENTS_TOPIC_KEY',
+    /** The container for dead letters too large for the poison queue (see ports/dead-letters.ts). */
+    deadLetterContainer: 'ORDERS_DEAD_LETTER_CONTAINER',
   },
 } as const;
 

@@ -92,7 +92,10 @@ export function buildOrdersPorts(s: Settings) {
       queues: { payments: required(s, env.orders.paymentsQueue) },
       topics: { events: eventsPublisher(s) },
     }),
-    deadLetters: new PoisonQueueDeadLetters(queues.getQueueClient(poisonQueueName(ordersQueue))),
+    deadLetters: new PoisonQueueDeadLetters(
+      queues.getQueueClient(poisonQueueName(ordersQueue)),
+      new ContainerDeadLetters(blobService(s).getContainerClient(required(s, env.orders.deadLetterContainer))),
+    ),
   };
 }
 

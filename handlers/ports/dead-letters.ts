@@ -12,6 +12,11 @@ export interface DeadLetter {
   failed_at: string;
   /** The original queue message body (orders), as received. */
   message?: string;
+  /**
+   * Where the whole envelope, `message` included, was written instead when it would not fit the
+   * dead-letter queue (an Azure queue message holds at most 64 KiB): `<container>/<blob>`.
+   */
+  message_blob?: string;
   /** The object that could not be processed (images). */
   bucket?: string;
   object_key?: string;

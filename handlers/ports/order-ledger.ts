@@ -12,7 +12,7 @@ export interface OrderLine {
 export interface Order {
   order_id: string;
   user_id: string;
-  /** Merged: each product once, at most 25 products (the one-transaction limit). */
+  /** Merged: each product once, at most 25 products (what one atomic write takes on every store). */
   items: OrderLine[];
   /** Integer minor units (cents). */
   total_amount: number;

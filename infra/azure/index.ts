@@ -50,7 +50,12 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     originalsExpireDays: config.originalsExpireDays,
   });
   const tables = new Tables('tables', { account });
-  const pipeline = new OrdersPipeline('orders-pipeline', { account, location, topicName: `${prefix}-order-events` });
+  const pipeline = new OrdersPipeline('orders-pipeline', {
+    account,
+    location,
+    topicName: `${prefix}-order-events`,
+    deadLetterContainer: `${prefix}-orders-dead-letters`,
+  });
   const monitoring = new Monitoring('monitoring', { resourceGroupName, location, namePrefix: prefix, retentionInDays: options.logRetentionDays });
 
   const identity = new AppIdentity('app', { resourceGroupName, location, identityName: `${prefix}-app-identity` });
@@ -93,6 +98,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     [env.orders.ledgerTable]: tables.orders.name,
     [env.orders.paymentsQueue]: pipeline.payments.name,
     [env.orders.eventsTopicEndpoint]: pipeline.events.endpoint,
+    [env.orders.deadLetterContainer]: pipeline.oversizeDeadLetters.name,
     [settingName('orders', 'maxDeliveries')]: String(config.maxDeliveries),
     ...usersApiSettings(config.usersApi),
   };
@@ -150,6 +156,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     imagesDeadLetterContainerName: uploads.deadLetters.name,
     ordersQueueName: pipeline.orders.name,
     ordersPoisonQueueName: pipeline.deadLetters.name,
+    ordersDeadLetterContainerName: pipeline.oversizeDeadLetters.name,
     paymentsQueueName: pipeline.payments.name,
     eventsTopicEndpoint: pipeline.events.endpoint,
     functionAppName: app.name,

@@ -1,7 +1,8 @@
 /**
  * The orders pipeline: the orders queue the function is triggered by, its poison queue (where the
  * host moves a message after maxDequeueCount deliveries, declared here so that it exists before
- * the first failure and the alert can name it), the payments queue, and the Event Grid topic the
+ * the first failure and the alert can name it), the container for dead letters too large for that
+ * queue (adapters/azure/ports/dead-letters.ts), the payments queue, and the Event Grid topic the
  * order events are published to. The topic takes Entra tokens only (local auth off): the app's
  * identity is its EventGrid Data Sender.
  */
@@ -18,11 +19,14 @@ export interface OrdersPipelineArgs {
   account: StorageAccount;
   location: string;
   topicName: string;
+  /** The blob container for dead letters too large for the poison queue. */
+  deadLetterContainer: string;
 }
 
 export class OrdersPipeline extends pulumi.ComponentResource {
   readonly orders: storage.Queue;
   readonly deadLetters: storage.Queue;
+  readonly oversizeDeadLetters: storage.BlobContainer;
   readonly payments: storage.Queue;
   readonly events: eventgrid.Topic;
 
@@ -36,6 +40,12 @@ export class OrdersPipeline extends pulumi.ComponentResource {
     this.orders = queue('orders');
     this.deadLetters = queue('poison');
     this.payments = queue('payments');
+    this.oversizeDeadLetters = new storage.BlobContainer(`${name}-oversize-dead-letters`, {
+      containerName: args.deadLetterContainer,
+      accountName: args.account.name,
+      resourceGroupName: args.account.resourceGroupName,
+      publicAccess: 'None',
+    }, { parent: this });
     this.events = new eventgrid.Topic(`${name}-events`, {
       topicName: args.topicName,
       resourceGroupName: args.account.resourceGroupName,

@@ -26,7 +26,7 @@ import { UsersApi } from './users-api';
 export const objectFinalized = 'google.cloud.storage.object.v1.finalized';
 
 /**
- * Documents are read, written in transactions and deleted (`roles/datastore.user`), on the
+ * Documents are read, written in batches and deleted (`roles/datastore.user`), on the
  * stack's database only.
  */
 const firestoreUser = (database: pulumi.Input<string>): Grant => ({ label: 'uses-database', role: 'roles/datastore.user', on: { firestoreDatabase: database } });

@@ -4,9 +4,10 @@
  * with point-in-time recovery and delete protection switchable per stack (like the DynamoDB
  * tables on AWS).
  *
- * Composite indexes: none. The adapters read documents by id, in transactions, and list users
- * ordered by document id only (adapters/gcp/ports/user-repository.ts); Firestore serves
- * single-field and document-id orderings from its automatic indexes.
+ * Composite indexes: none. The adapters read documents by id (and write them in batches with
+ * preconditions, not in transactions), and list users ordered by document id only
+ * (adapters/gcp/ports/user-repository.ts); Firestore serves single-field and document-id
+ * orderings from its automatic indexes.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as firestore from '@pulumi/gcp/firestore';

@@ -3,21 +3,44 @@
  * again). Transient failures are left to the platform: the queue trigger moves a message to
  * `<queue>-poison` after maxDequeueCount, Event Grid writes to its dead-letter container.
  * - orders: the envelope goes to the same `<queue>-poison` queue, in the pinned encoding, so that
- *   every failed order is found in one place.
+ *   every failed order is found in one place. A queue message holds at most 64 KiB, and the
+ *   envelope (the message as a JSON string, its reason, then base64) can outgrow a message that
+ *   itself fitted: such an envelope is written whole to the orders dead-letter container, and the
+ *   poison queue gets the envelope without `message`, pointing at it (`message_blob`). Nothing is
+ *   cut, and the host never has to poison the original without our reason.
  * - images: the envelope is a JSON blob in the dead-letter container, named by time and object.
  */
 import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
+import { createHash } from 'node:crypto';
 import type { DeadLetter, DeadLetterSink } from '../../../handlers/ports/dead-letters';
 import { encodeQueueMessage } from '../queue-encoding';
 import { statusOf } from '../table-keys';
 
+/**
+ * The largest queue message, as sent (after encoding): 64 KiB.
+ * https://learn.microsoft.com/rest/api/storageservices/put-message
+ */
+export const MAX_QUEUE_MESSAGE_BYTES = 64 * 1024;
+
+/** A reason longer than this is cut in the poison-queue pointer; the blob keeps it whole. */
+const POINTER_REASON_CHARS = 4096;
+
 export class PoisonQueueDeadLetters implements DeadLetterSink {
-  constructor(private readonly poisonQueue: QueueClient) {}
+  constructor(
+    private readonly poisonQueue: QueueClient,
+    private readonly overflow: ContainerDeadLetters,
+  ) {}
 
   async record(letter: DeadLetter): Promise<void> {
+    let text = encodeQueueMessage(JSON.stringify(letter));
+    if (Buffer.byteLength(text) > MAX_QUEUE_MESSAGE_BYTES) {
+      const { message: _moved, ...rest } = letter;
+      const reason = rest.reason.length > POINTER_REASON_CHARS ? `${rest.reason.slice(0, POINTER_REASON_CHARS)}…` : rest.reason;
+      text = encodeQueueMessage(JSON.stringify({ ...rest, reason, message_blob: await this.overflow.write(letter) }));
+    }
     // A message in the poison queue lives 7 days unless told otherwise; -1 keeps it until read.
-    const send = () => this.poisonQueue.sendMessage(encodeQueueMessage(JSON.stringify(letter)), { messageTimeToLive: -1 });
+    const send = () => this.poisonQueue.sendMessage(text, { messageTimeToLive: -1 });
     try {
       await send();
     } catch (err) {
@@ -33,10 +56,21 @@ export class ContainerDeadLetters implements DeadLetterSink {
   constructor(private readonly container: ContainerClient) {}
 
   async record(letter: DeadLetter): Promise<void> {
-    const name = `${letter.function}/${letter.failed_at}/${letter.object_key ?? 'message'}.json`;
+    await this.write(letter);
+  }
+
+  /** Writes the envelope as a JSON blob and answers `<container>/<blob>`. */
+  async write(letter: DeadLetter): Promise<string> {
+    const name = `${letter.function}/${letter.failed_at}/${letter.object_key ?? messageBlobName(letter.message ?? '')}.json`;
     const text = JSON.stringify(letter);
     await this.container.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
     });
+    return `${this.container.containerName}/${name}`;
   }
+}
+
+/** Two messages dead-lettered in the same millisecond get two blobs: named by their content. */
+function messageBlobName(message: string): string {
+  return `message-${createHash('sha256').update(message).digest('hex').slice(0, 16)}`;
 }

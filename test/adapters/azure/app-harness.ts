@@ -19,7 +19,7 @@ export interface AzureApp {
   settings: Settings;
   blobs: BlobServiceClient;
   queues: QueueServiceClient;
-  names: { originals: string; compressed: string; deadLetters: string; users: string; ledger: string; orders: string; payments: string };
+  names: { originals: string; compressed: string; deadLetters: string; ordersDeadLetters: string; users: string; ledger: string; orders: string; payments: string };
 }
 
 export async function provisionApp(connectionString: string, grid: EventGridStandIn): Promise<AzureApp> {
@@ -28,6 +28,7 @@ export async function provisionApp(connectionString: string, grid: EventGridStan
     originals: `originals-${s}`,
     compressed: `compressed-${s}`,
     deadLetters: `dead-letters-${s}`,
+    ordersDeadLetters: `orders-dead-letters-${s}`,
     users: `users${s}`,
     ledger: `orders${s}`,
     orders: `orders-${s}`,
@@ -35,7 +36,7 @@ export async function provisionApp(connectionString: string, grid: EventGridStan
   };
   const blobs = BlobServiceClient.fromConnectionString(connectionString);
   const queues = QueueServiceClient.fromConnectionString(connectionString);
-  for (const c of [names.originals, names.compressed, names.deadLetters]) await blobs.getContainerClient(c).createIfNotExists();
+  for (const c of [names.originals, names.compressed, names.deadLetters, names.ordersDeadLetters]) await blobs.getContainerClient(c).createIfNotExists();
   for (const q of [names.orders, poisonQueueName(names.orders), names.payments]) await queues.getQueueClient(q).createIfNotExists();
   for (const t of [names.users, names.ledger]) await TableClient.fromConnectionString(connectionString, t, { allowInsecureConnection: true }).createTable();
   const settings: Settings = {
@@ -49,6 +50,7 @@ export async function provisionApp(connectionString: string, grid: EventGridStan
     [env.orders.paymentsQueue]: names.payments,
     [env.orders.eventsTopicEndpoint]: grid.endpoint,
     [env.orders.eventsTopicKey]: grid.key,
+    [env.orders.deadLetterContainer]: names.ordersDeadLetters,
   };
   useSettings(settings, silentLogger);
   return { settings, blobs, queues, names };

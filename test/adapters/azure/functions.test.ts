@@ -193,6 +193,29 @@ describe('Azure functions end to end (Azurite)', function () {
       expect(letter?.message, 'the original text, spacing included').to.equal(text);
     });
 
+    it('moves a dead letter too large for the poison queue to the dead-letter container, whole, and points at it', async () => {
+      // 48,000 quotes: not JSON, so permanent. Queued in base64 it is 64,000 bytes and fits the
+      // 64 KiB limit; in the envelope each quote is escaped, and the envelope would be 128 KB.
+      const text = '"'.repeat(48_000);
+      await ordersQueue().sendMessage(encodeQueueMessage(text));
+      const delivery = await receiveLikeTheHost(ordersQueue());
+      expect(await ordersHandler(delivery!.item, delivery!.context), 'completes: no redelivery').to.equal(undefined);
+      await ordersQueue().deleteMessage(delivery!.messageId, delivery!.popReceipt);
+
+      const letters = (await peekAll(poison())) as { function: string; reason: string; attempts: number; message?: string; message_blob?: string }[];
+      const pointer = letters.find((l) => l.message_blob !== undefined);
+      expect(pointer, 'a pointer in the poison queue').to.not.equal(undefined);
+      expect(pointer).to.include({ function: 'orders', attempts: 1 });
+      expect(pointer).to.not.have.property('message');
+      expect(pointer!.reason).to.match(/JSON/i);
+      const prefix = `${app.names.ordersDeadLetters}/`;
+      expect(pointer!.message_blob!.startsWith(`${prefix}orders/`), pointer!.message_blob).to.equal(true);
+      const blob = app.blobs.getContainerClient(app.names.ordersDeadLetters).getBlockBlobClient(pointer!.message_blob!.slice(prefix.length));
+      const whole = JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as { message: string; reason: string };
+      expect(whole.message === text, 'the message as queued, not cut').to.equal(true);
+      expect(whole.reason).to.equal(pointer!.reason);
+    });
+
     it('places, cancels and poisons queued orders; stock, payments queue and events agree', async () => {
       const tag = randomUUID().slice(0, 6);
       const [p1, p2] = [`p1-${tag}`, `p2-${tag}`];
@@ -247,7 +270,7 @@ describe('Azure functions end to end (Azurite)', function () {
       const paid = (await peekAll(payments())) as { attributes: Record<string, string> }[];
       expect(paid.filter((m) => m.attributes.order_id === o.order_id)).to.have.length(1);
       expect(grid.received.filter((e) => e.subject === `orders/${o.order_id}`)).to.have.length(1);
-      expect(((await peekAll(poison())) as { message: string }[]).some((l) => l.message.includes(o.order_id))).to.equal(false);
+      expect(((await peekAll(poison())) as { message?: string }[]).some((l) => l.message?.includes(o.order_id))).to.equal(false);
     });
   });
 });

@@ -9,10 +9,12 @@ import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { AzureBlobStore, fromAzureMetadata, toAzureMetadata } from '../../../adapters/azure/ports/blob-store';
+import { ContainerDeadLetters, MAX_QUEUE_MESSAGE_BYTES, PoisonQueueDeadLetters } from '../../../adapters/azure/ports/dead-letters';
 import { AzureMessageBus, type QueueEnvelope } from '../../../adapters/azure/ports/message-bus';
 import { TableOrderLedger } from '../../../adapters/azure/ports/order-ledger';
 import { TableUserRepository } from '../../../adapters/azure/ports/user-repository';
-import { decodeQueueMessage } from '../../../adapters/azure/queue-encoding';
+import { decodeQueueMessage, encodeQueueMessage } from '../../../adapters/azure/queue-encoding';
+import type { DeadLetter } from '../../../handlers/ports/dead-letters';
 import { azureEnvironment } from '../../../adapters/azure/environment';
 import { eventsPublisher } from '../../../adapters/azure/wiring';
 import { describeBlobStoreContract } from '../../contracts/blob-store.contract';
@@ -56,6 +58,63 @@ describe('Azure ports on Azurite', function () {
     it('refuses a key that could not come back unchanged', () => {
       expect(() => toAzureMetadata({ original_size: '1' })).to.throw(/C# identifier/);
       expect(() => toAzureMetadata({ '9lives': '1' })).to.throw(/C# identifier/);
+    });
+  });
+
+  describe('PoisonQueueDeadLetters', () => {
+    /** A letter whose queue message (JSON, then base64) is exactly `bytes` long. */
+    function letterOfSize(bytes: number): DeadLetter {
+      const base: DeadLetter = { function: 'orders', reason: 'not JSON', attempts: 1, failed_at: '2026-01-01T00:00:00.000Z', message: '' };
+      const json = (bytes / 4) * 3; // base64: 4 characters for every 3 bytes
+      return { ...base, message: 'm'.repeat(json - JSON.stringify(base).length) };
+    }
+
+    async function sink() {
+      const queue = QueueServiceClient.fromConnectionString(cs()).getQueueClient(`poison-${randomUUID().slice(0, 8)}`);
+      const container = BlobServiceClient.fromConnectionString(cs()).getContainerClient(`letters-${randomUUID().slice(0, 8)}`);
+      await queue.create();
+      await container.create();
+      const read = async () => {
+        const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
+        return receivedMessageItems.map((m) => JSON.parse(decodeQueueMessage(m.messageText)) as DeadLetter);
+      };
+      return { queue, container, read, letters: new PoisonQueueDeadLetters(queue, new ContainerDeadLetters(container)) };
+    }
+
+    it('writes a letter of exactly 64 KiB to the poison queue itself, which takes it', async () => {
+      const { letters, read, container } = await sink();
+      const letter = letterOfSize(MAX_QUEUE_MESSAGE_BYTES);
+      expect(encodeQueueMessage(JSON.stringify(letter))).to.have.length(MAX_QUEUE_MESSAGE_BYTES);
+      await letters.record(letter);
+      expect(await read()).to.deep.equal([letter]);
+      expect(await container.listBlobsFlat().next()).to.include({ done: true });
+    });
+
+    it('moves a letter one step over 64 KiB, which the queue refuses, to a blob and queues a pointer', async () => {
+      const { queue, letters, read, container } = await sink();
+      const letter = letterOfSize(MAX_QUEUE_MESSAGE_BYTES + 4);
+      const refused = await queue.sendMessage(encodeQueueMessage(JSON.stringify(letter))).then(() => undefined, (e: { statusCode?: number }) => e.statusCode);
+      expect(refused, 'the emulator refuses it as the service does').to.equal(413);
+      await letters.record(letter);
+      const [pointer, ...more] = await read();
+      expect(more).to.deep.equal([]);
+      const { message: _m, ...rest } = letter;
+      const name = pointer.message_blob!.slice(`${container.containerName}/`.length);
+      expect(pointer).to.deep.equal({ ...rest, message_blob: `${container.containerName}/${name}` });
+      expect(name).to.match(/^orders\/2026-01-01T00:00:00\.000Z\/message-[0-9a-f]{16}\.json$/);
+      const stored = JSON.parse((await container.getBlockBlobClient(name).downloadToBuffer()).toString('utf8')) as DeadLetter;
+      expect(stored).to.deep.equal(letter);
+    });
+
+    it('cuts an overlong reason in the pointer only', async () => {
+      const { letters, read, container } = await sink();
+      const letter = { ...letterOfSize(MAX_QUEUE_MESSAGE_BYTES + 4), reason: 'r'.repeat(10_000) };
+      await letters.record(letter);
+      const [pointer] = await read();
+      expect(pointer.reason).to.equal(`${'r'.repeat(4096)}…`);
+      const name = pointer.message_blob!.slice(`${container.containerName}/`.length);
+      const stored = JSON.parse((await container.getBlockBlobClient(name).downloadToBuffer()).toString('utf8')) as DeadLetter;
+      expect(stored.reason).to.equal(letter.reason);
     });
   });
 

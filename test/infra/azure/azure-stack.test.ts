@@ -98,6 +98,7 @@ describe('infra: the Azure dev stack under mocks', function () {
       [env.orders.ledgerTable]: 'orders',
       [env.orders.paymentsQueue]: 'payments',
       [env.orders.eventsTopicEndpoint]: 'https://mcf-dev-azure-order-events.swedencentral-1.eventgrid.azure.net/api/events',
+      [env.orders.deadLetterContainer]: 'mcf-dev-azure-orders-dead-letters',
       AzureWebJobsStorage__accountName: 'mcfdevazuredata',
       AzureWebJobsStorage__credential: 'managedidentity',
       ORDERS_QUEUE_CONNECTION__queueServiceUri: 'https://mcfdevazuredata.queue.core.windows.net/',
@@ -236,6 +237,7 @@ describe('infra: the Azure dev stack under mocks', function () {
       imagesDeadLetterContainerName: 'mcf-dev-azure-images-dead-letters',
       ordersQueueName: 'orders',
       ordersPoisonQueueName: 'orders-poison',
+      ordersDeadLetterContainerName: 'mcf-dev-azure-orders-dead-letters',
       paymentsQueueName: 'payments',
       functionAppName: 'mcf-dev-azure-functions',
     });
