@@ -8,6 +8,9 @@ import { defaultConflictRetry, retryOnConflict } from '../../handlers/retry';
 const conflict = Object.assign(new Error('conflict'), { code: 'CONFLICT' });
 const isConflict = (err: unknown) => err === conflict;
 
+/** What `work` rejects with, or undefined when it resolves. */
+const rejectionOf = (work: Promise<unknown>): Promise<unknown> => work.then(() => undefined, (e: unknown) => e);
+
 function recorder(random = () => 0.999) {
   const waits: number[] = [];
   return { waits, options: { ...defaultConflictRetry, sleep: async (ms: number) => void waits.push(ms), random } };
@@ -44,12 +47,11 @@ describe('retryOnConflict', () => {
   it('gives up after the last attempt with a TransientError that keeps the conflict as its cause', async () => {
     const { options } = recorder();
     let calls = 0;
-    const err = await retryOnConflict(async () => {
-      calls++;
-      throw conflict;
-    }, isConflict, options).then(
-      () => undefined,
-      (e: unknown) => e,
+    const err = await rejectionOf(
+      retryOnConflict(async () => {
+        calls++;
+        throw conflict;
+      }, isConflict, options),
     );
     expect(calls).to.equal(defaultConflictRetry.attempts);
     expect(err).to.be.instanceOf(TransientError);
@@ -61,12 +63,11 @@ describe('retryOnConflict', () => {
     const { waits, options } = recorder();
     const other = new Error('disk full');
     let calls = 0;
-    const err = await retryOnConflict(async () => {
-      calls++;
-      throw other;
-    }, isConflict, options).then(
-      () => undefined,
-      (e: unknown) => e,
+    const err = await rejectionOf(
+      retryOnConflict(async () => {
+        calls++;
+        throw other;
+      }, isConflict, options),
     );
     expect(err).to.equal(other);
     expect(calls).to.equal(1);

@@ -26,6 +26,14 @@ async function firestore(): Promise<Firestore> {
   return db;
 }
 
+/** A ledger or repository whose first read is followed by `between` (see writerBetweenReadAndWrite). */
+async function racingLedger(between: () => Promise<void>): Promise<FirestoreOrderLedger> {
+  return new FirestoreOrderLedger(writerBetweenReadAndWrite(await firestore(), between), ledgerCollections);
+}
+async function racingUsers(between: () => Promise<void>): Promise<FirestoreUserRepository> {
+  return new FirestoreUserRepository(writerBetweenReadAndWrite(await firestore(), between), userCollections);
+}
+
 /**
  * The same client, except that after its first `getAll` it runs `between` (another writer) before
  * handing the documents back: the ledger then writes on a read that is already stale.
@@ -137,12 +145,9 @@ describe('GCP Firestore ports', function () {
       const original = newUser();
       await plain.create(original);
       const theirs = { ...original, name: 'Theirs', version: 2 };
-      const racing = new FirestoreUserRepository(
-        writerBetweenReadAndWrite(await firestore(), async () => {
-          expect(await plain.update(original, theirs)).to.equal('updated');
-        }),
-        userCollections,
-      );
+      const racing = await racingUsers(async () => {
+        expect(await plain.update(original, theirs)).to.equal('updated');
+      });
       // on the stale read (version 1) it would write over the other update: a lost update
       expect(await racing.update(original, { ...original, name: 'Mine', version: 2 })).to.equal('version_mismatch');
       expect((await plain.get(original.user_id))?.name).to.equal('Theirs');
@@ -152,12 +157,9 @@ describe('GCP Firestore ports', function () {
       const plain = new FirestoreUserRepository(await firestore(), userCollections);
       const first = newUser();
       const second = newUser({ email: first.email });
-      const racing = new FirestoreUserRepository(
-        writerBetweenReadAndWrite(await firestore(), async () => {
-          expect(await plain.create(first)).to.equal('created');
-        }),
-        userCollections,
-      );
+      const racing = await racingUsers(async () => {
+        expect(await plain.create(first)).to.equal('created');
+      });
       expect(await racing.create(second)).to.equal('duplicate_email');
       expect(await plain.get(second.user_id)).to.equal(undefined);
     });
@@ -167,12 +169,9 @@ describe('GCP Firestore ports', function () {
       const mover = newUser();
       await plain.create(mover);
       const wanted = `wanted-${randomUUID()}@example.com`;
-      const racing = new FirestoreUserRepository(
-        writerBetweenReadAndWrite(await firestore(), async () => {
-          expect(await plain.create(newUser({ email: wanted }))).to.equal('created');
-        }),
-        userCollections,
-      );
+      const racing = await racingUsers(async () => {
+        expect(await plain.create(newUser({ email: wanted }))).to.equal('created');
+      });
       expect(await racing.update(mover, { ...mover, email: wanted, version: 2 })).to.equal('duplicate_email');
       expect((await plain.get(mover.user_id))?.email).to.equal(mover.email);
     });
@@ -181,12 +180,9 @@ describe('GCP Firestore ports', function () {
       const plain = new FirestoreUserRepository(await firestore(), userCollections);
       const gone = newUser();
       await plain.create(gone);
-      const racing = new FirestoreUserRepository(
-        writerBetweenReadAndWrite(await firestore(), async () => {
-          expect(await plain.delete(gone.user_id)).to.equal('deleted');
-        }),
-        userCollections,
-      );
+      const racing = await racingUsers(async () => {
+        expect(await plain.delete(gone.user_id)).to.equal('deleted');
+      });
       expect(await racing.update(gone, { ...gone, name: 'Back', version: 2 })).to.equal('not_found');
       expect(await plain.get(gone.user_id), 'never upserted').to.equal(undefined);
     });
@@ -195,12 +191,9 @@ describe('GCP Firestore ports', function () {
       const plain = new FirestoreUserRepository(await firestore(), userCollections);
       const kept = newUser();
       await plain.create(kept);
-      const racing = new FirestoreUserRepository(
-        writerBetweenReadAndWrite(await firestore(), async () => {
-          expect(await plain.update(kept, { ...kept, name: 'Renamed', version: 2 })).to.equal('updated');
-        }),
-        userCollections,
-      );
+      const racing = await racingUsers(async () => {
+        expect(await plain.update(kept, { ...kept, name: 'Renamed', version: 2 })).to.equal('updated');
+      });
       expect(await racing.delete(kept.user_id, 1)).to.equal('version_mismatch');
       expect((await plain.get(kept.user_id))?.version).to.equal(2);
     });
@@ -218,10 +211,7 @@ describe('GCP Firestore ports', function () {
       const plain = new FirestoreOrderLedger(await firestore(), ledgerCollections);
       const product = `stale-${randomUUID().slice(0, 8)}`;
       await plain.setStock(product, 5);
-      const racing = new FirestoreOrderLedger(
-        writerBetweenReadAndWrite(await firestore(), () => plain.setStock(product, 1)),
-        ledgerCollections,
-      );
+      const racing = await racingLedger(() => plain.setStock(product, 1));
       const req = orderRequest(`o-${product}`, product, 3);
       // on the stale read (5) it would place the order and write 2, undoing the other writer's 1
       expect(await racing.placeOrder(req)).to.deep.equal({
@@ -237,12 +227,9 @@ describe('GCP Firestore ports', function () {
       const product = `copy-${randomUUID().slice(0, 8)}`;
       await plain.setStock(product, 10);
       const req = orderRequest(`o-${product}`, product, 3);
-      const racing = new FirestoreOrderLedger(
-        writerBetweenReadAndWrite(await firestore(), async () => {
-          expect(await plain.placeOrder(req)).to.deep.equal({ outcome: 'placed' });
-        }),
-        ledgerCollections,
-      );
+      const racing = await racingLedger(async () => {
+        expect(await plain.placeOrder(req)).to.deep.equal({ outcome: 'placed' });
+      });
       expect(await racing.placeOrder(req)).to.deep.equal({ outcome: 'duplicate', status: 'PLACED' });
       expect(await plain.getStock(product), 'reserved once').to.equal(7);
     });
@@ -253,10 +240,7 @@ describe('GCP Firestore ports', function () {
       await plain.setStock(product, 10);
       const req = orderRequest(`o-${product}`, product, 1);
       await plain.placeOrder(req);
-      const racing = new FirestoreOrderLedger(
-        writerBetweenReadAndWrite(await firestore(), () => plain.markSent(req.order.order_id, 'order-created')),
-        ledgerCollections,
-      );
+      const racing = await racingLedger(() => plain.markSent(req.order.order_id, 'order-created'));
       await racing.markSent(req.order.order_id, 'payment-request');
       // a blind write of the stale outbox would bring `order-created` back as pending
       expect(await plain.pendingOutbox(req.order.order_id)).to.deep.equal([]);
