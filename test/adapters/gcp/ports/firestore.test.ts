@@ -187,6 +187,16 @@ describe('GCP Firestore ports', function () {
       expect(await plain.get(gone.user_id), 'never upserted').to.equal(undefined);
     });
 
+    it('answers not_found to a delete whose user another delete removed between its read and its write', async () => {
+      const plain = new FirestoreUserRepository(await firestore(), userCollections);
+      const twice = newUser();
+      await plain.create(twice);
+      const racing = await racingUsers(async () => {
+        expect(await plain.delete(twice.user_id)).to.equal('deleted');
+      });
+      expect(await racing.delete(twice.user_id)).to.equal('not_found');
+    });
+
     it('refuses an If-Match delete when an update lands between its read and its write', async () => {
       const plain = new FirestoreUserRepository(await firestore(), userCollections);
       const kept = newUser();
