@@ -98,6 +98,27 @@ export default tseslint.config(
       ],
     },
   },
+  // The Azure and Google SDKs are required on first use (adapters/<cloud>/sdk.ts), so that a
+  // function loads only the SDKs it uses; one value import elsewhere would load its SDK at start-up.
+  ...[
+    ['azure', ['@azure/data-tables', '@azure/storage-blob', '@azure/storage-queue', '@azure/eventgrid', '@azure/identity']],
+    ['gcp', ['@google-cloud/firestore', '@google-cloud/pubsub', '@google-cloud/storage']],
+  ].map(([cloud, sdks]) => ({
+    files: [`adapters/${cloud}/**/*.ts`],
+    ignores: [`adapters/${cloud}/sdk.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: sdks.map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: `load ${name} through adapters/${cloud}/sdk.ts (on first use); import only its types here.`,
+          })),
+        },
+      ],
+    },
+  })),
   {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

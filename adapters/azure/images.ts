@@ -9,7 +9,7 @@
  */
 import { app, type InvocationContext } from '@azure/functions';
 import { onFailure, deadLetterForObject } from '../../handlers/delivery';
-import { compressImage, type ImageResult } from '../../handlers/images';
+import type { ImageResult } from '../../handlers/images';
 import { systemClock } from '../../handlers/ports/clock';
 import type { Logger } from '../../handlers/ports/logger';
 import { readSettings } from '../../handlers/settings';
@@ -23,6 +23,16 @@ export type ImagesOutcome =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'dead-lettered'; bucket: string; key: string; reason: string };
 
+/**
+ * The images core, required on first use: it loads sharp (about 45 ms, a native addon), and the
+ * app's one package would otherwise load it on every cold start, the users and orders functions'
+ * included (./sdk.ts says the same of the SDKs).
+ */
+function imagesCore(): typeof import('../../handlers/images') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../handlers/images') as typeof import('../../handlers/images');
+}
+
 export async function imagesHandler(event: unknown, context: InvocationContext): Promise<ImagesOutcome> {
   const ports = imagesPorts();
   const log: Logger = logger().child({ function: 'images', invocation_id: context.invocationId });
@@ -34,7 +44,7 @@ export async function imagesHandler(event: unknown, context: InvocationContext):
   const object = translated.object;
   const config = { ...readSettings(imagesSpec, currentSettings()), compressedBucket: ports.compressedContainer };
   try {
-    const result = await compressImage(object, { blobs: ports.blobs, clock: systemClock, logger: log }, config);
+    const result = await imagesCore().compressImage(object, { blobs: ports.blobs, clock: systemClock, logger: log }, config);
     return result;
   } catch (err) {
     const failure = onFailure(err);

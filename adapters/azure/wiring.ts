@@ -6,11 +6,12 @@
  * settings (no account keys there). The Event Grid topic takes an access key locally (the
  * stand-in) and Entra in Azure (the identity needs the EventGrid Data Sender role).
  */
-import { AzureKeyCredential, EventGridPublisherClient } from '@azure/eventgrid';
-import { TableClient } from '@azure/data-tables';
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { QueueServiceClient } from '@azure/storage-queue';
+// Types only: every SDK is required on first use (./sdk.ts says why).
+import type { EventGridPublisherClient } from '@azure/eventgrid';
+import type { TableClient } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import type { QueueServiceClient } from '@azure/storage-queue';
 import { jsonLogger, type Logger } from '../../handlers/ports/logger';
 import { azureEnvironment as env } from './environment';
 import { AzureBlobStore } from './ports/blob-store';
@@ -19,6 +20,7 @@ import { AzureMessageBus } from './ports/message-bus';
 import { TableOrderLedger } from './ports/order-ledger';
 import { TableUserRepository } from './ports/user-repository';
 import { poisonQueueName } from './queue-encoding';
+import { loadEventGrid, loadIdentity, loadStorageBlob, loadStorageQueue, loadTables } from './sdk';
 
 export type Settings = Record<string, string | undefined>;
 
@@ -36,23 +38,26 @@ export function required(settings: Settings, name: string): string {
 function identity(s: Settings): TokenCredential {
   if (!cache.has('credential')) {
     const managedIdentityClientId = s[env.storage.managedIdentityClientId];
-    cache.set('credential', new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}));
+    cache.set('credential', new (loadIdentity().DefaultAzureCredential)(managedIdentityClientId ? { managedIdentityClientId } : {}));
   }
   return cache.get('credential') as TokenCredential;
 }
 const local = (s: Settings) => s[env.storage.connectionString];
 
 export function blobService(s: Settings): BlobServiceClient {
+  const { BlobServiceClient } = loadStorageBlob();
   const cs = local(s);
   return cs ? BlobServiceClient.fromConnectionString(cs) : new BlobServiceClient(required(s, env.storage.blobServiceUrl), identity(s));
 }
 
 export function queueService(s: Settings): QueueServiceClient {
+  const { QueueServiceClient } = loadStorageQueue();
   const cs = local(s);
   return cs ? QueueServiceClient.fromConnectionString(cs) : new QueueServiceClient(required(s, env.storage.queueServiceUrl), identity(s));
 }
 
 export function tableClient(s: Settings, table: string): TableClient {
+  const { TableClient } = loadTables();
   const cs = local(s);
   // Azurite serves plain http; the SDK refuses to send a shared key over it unless told.
   return cs
@@ -61,6 +66,7 @@ export function tableClient(s: Settings, table: string): TableClient {
 }
 
 export function eventsPublisher(s: Settings): EventGridPublisherClient<'EventGrid'> {
+  const { AzureKeyCredential, EventGridPublisherClient } = loadEventGrid();
   const endpoint = required(s, env.orders.eventsTopicEndpoint);
   const key = s[env.orders.eventsTopicKey];
   if (!key) return new EventGridPublisherClient(endpoint, 'EventGrid', identity(s));

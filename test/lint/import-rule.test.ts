@@ -89,3 +89,34 @@ describe('lint: imports point inward', function () {
     expect(messages).to.deep.equal([]);
   });
 });
+
+describe('lint: the Azure and Google SDKs load on first use', function () {
+  this.timeout(60_000);
+
+  const sdks: [string, string][] = [
+    ['azure', '@azure/data-tables'],
+    ['azure', '@azure/storage-blob'],
+    ['azure', '@azure/storage-queue'],
+    ['azure', '@azure/eventgrid'],
+    ['azure', '@azure/identity'],
+    ['gcp', '@google-cloud/firestore'],
+    ['gcp', '@google-cloud/pubsub'],
+    ['gcp', '@google-cloud/storage'],
+  ];
+
+  for (const [cloud, sdk] of sdks) {
+    it(`fails a value import of ${sdk} in adapters/${cloud}/ outside sdk.ts, and allows its types`, async () => {
+      const value = await messagesFor(`import { x } from '${sdk}';\nexport const c = x;\n`, `adapters/${cloud}/ports/violation.ts`);
+      expect(value.join('\n')).to.match(new RegExp(`no-restricted-imports: .*load ${sdk} through adapters/${cloud}/sdk\\.ts`));
+      const types = await messagesFor(`import type { x } from '${sdk}';\nexport type C = x;\n`, `adapters/${cloud}/ports/ok.ts`);
+      expect(types.filter((m) => /no-restricted/.test(m))).to.deep.equal([]);
+    });
+  }
+
+  it('lets adapters/<cloud>/sdk.ts require them', async () => {
+    for (const cloud of ['azure', 'gcp']) {
+      const messages = await messagesFor(`import { x } from '${cloud === 'azure' ? '@azure/identity' : '@google-cloud/pubsub'}';\nexport const c = x;\n`, `adapters/${cloud}/sdk.ts`);
+      expect(messages.filter((m) => /no-restricted/.test(m)), cloud).to.deep.equal([]);
+    }
+  });
+});

@@ -18,7 +18,7 @@
  * or a 409 (the same order id created concurrently) is retried with handlers/retry.ts from a
  * fresh read, so a conflict is never reported as insufficient stock.
  */
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Inventory } from '../../../handlers/ports/inventory';
 import type {
   OrderLedger,
@@ -30,6 +30,7 @@ import type {
 } from '../../../handlers/ports/order-ledger';
 import { retryOnConflict, type RetryOptions } from '../../../handlers/retry';
 import { isGone, isStale, isTaken, keyPart } from '../table-keys';
+import { loadTables } from '../sdk';
 
 export const LEDGER_PARTITION = 'ledger';
 
@@ -127,7 +128,7 @@ export class TableOrderLedger implements OrderLedger, Inventory {
   }
 
   private async outboxRows(orderId: string): Promise<OutboxEntity[]> {
-    const filter = odata`PartitionKey eq ${LEDGER_PARTITION} and RowKey ge ${outboxPrefix(orderId)} and RowKey lt ${outboxEnd(orderId)}`;
+    const filter = loadTables().odata`PartitionKey eq ${LEDGER_PARTITION} and RowKey ge ${outboxPrefix(orderId)} and RowKey lt ${outboxEnd(orderId)}`;
     const rows: OutboxEntity[] = [];
     for await (const e of this.table.listEntities<OutboxEntity>({ queryOptions: { filter } })) rows.push(e);
     return rows.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));

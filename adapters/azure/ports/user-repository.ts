@@ -13,7 +13,7 @@
  * Updates are Replace with the row's ETag (never an upsert); a 412 means someone else won.
  * Users are listed in ascending RowKey order, which is ascending user_id.
  */
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import {
   InvalidCursorError,
   type CreateUserResult,
@@ -25,6 +25,7 @@ import {
 } from '../../../handlers/ports/user-repository';
 import { TransientError } from '../../../handlers/errors';
 import { fromKeyPart, isGone, isStale, isTaken, keyPart } from '../table-keys';
+import { loadTables } from '../sdk';
 
 export const USERS_PARTITION = 'users';
 const USER = 'id:';
@@ -98,7 +99,7 @@ export class TableUserRepository implements UserRepository {
 
   async list({ limit, cursor }: { limit: number; cursor?: string }): Promise<UserPage> {
     const after = cursor === undefined ? USER : decodeCursor(cursor);
-    const filter = odata`PartitionKey eq ${USERS_PARTITION} and RowKey gt ${after} and RowKey lt ${AFTER_USERS}`;
+    const filter = loadTables().odata`PartitionKey eq ${USERS_PARTITION} and RowKey gt ${after} and RowKey lt ${AFTER_USERS}`;
     const rows: UserEntity[] = [];
     // One more than asked tells whether another page exists.
     const pages = this.table.listEntities<UserEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: limit + 1 });

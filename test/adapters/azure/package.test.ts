@@ -102,12 +102,16 @@ describe('Azure Flex Consumption package', function () {
   it('registers images, users and orders with their triggers when the worker loads main.js', async () => {
     const { app, core } = await unzip();
     const script = `require(${JSON.stringify(join(app, 'main.js'))});
+      const sharpAtStart = Object.keys(require.cache).some((file) => file.includes('/node_modules/sharp/'));
       const sharp = require(${JSON.stringify(join(app, 'node_modules', 'sharp'))});
-      process.stdout.write(JSON.stringify({ registered: require(${JSON.stringify(core)}).registered, vips: sharp.versions.vips }));`;
+      process.stdout.write(JSON.stringify({ registered: require(${JSON.stringify(core)}).registered, vips: sharp.versions.vips, sharpAtStart }));`;
     // A fresh process with no environment of ours: the entry must not build clients at load.
     const out = execFileSync(process.execPath, ['-e', script], { cwd: app, env: { PATH: process.env.PATH ?? '' } }).toString();
-    const { registered, vips } = JSON.parse(out) as { registered: { name: string; bindings: Record<string, Record<string, unknown>> }[]; vips: string };
+    const { registered, vips, sharpAtStart } = JSON.parse(out) as { registered: { name: string; bindings: Record<string, Record<string, unknown>> }[]; vips: string; sharpAtStart: boolean };
     expect(vips, 'sharp loads its linux-x64 binary').to.match(/^\d+\.\d+/);
+    // the images core (and sharp, a native addon) loads on the first images invocation, not when
+    // the worker starts the app for users or orders (adapters/azure/images.ts)
+    expect(sharpAtStart, 'sharp loaded at start').to.equal(false);
     const triggers = Object.fromEntries(
       registered.map((f) => [f.name, Object.values(f.bindings).find((b) => b.direction === 'in')!]),
     );
