@@ -536,8 +536,8 @@ function explainInit(
     const needs = m.fn === 'users' ? ['@azure/data-tables'] : ['@azure/data-tables', '@azure/storage-queue', '@azure/storage-blob', '@azure/eventgrid'];
     check.why =
       `one package hosts images, users and orders, and the worker loads its one bundle whichever function is invoked (loaded ${msDelta(m.load)}): V8 compiles all of it, every Azure SDK's code included. ` +
-      `The SDKs' module bodies no longer run at load (adapters/azure/sdk.ts requires each on first use, and sharp loads with the first images invocation), so ${m.fn}'s first request adds ${ms(m.request - m.load)} loading ${needs.join(', ')} and building the clients (in Azure also Identity: here a connection string stands in for it) ` +
-      `(alone, in bundles of their own: ${needs.map((name) => `${name} ${lib(name)}`).join(', ')}; sharp ${lib('sharp')}, Storage Blob ${lib('@azure/storage-blob')} and Identity ${lib('@azure/identity')} for comparison; they share Azure's core libraries, so they do not add up). ` +
+      `The SDKs' module bodies no longer run at load (adapters/azure/sdk.ts requires each on first use, and sharp loads with the first images invocation), so the ${m.fn} function's first request adds ${ms(m.request - m.load)}: loading ${needs.join(', ')} and building the clients; in Azure, Identity too, for which a connection string stands in here. ` +
+      `Alone, each in a bundle of its own: ${[...needs, ...['@azure/identity', '@azure/storage-blob', 'sharp'].filter((name) => !needs.includes(name))].map((name) => `${name} ${lib(name)}`).join(', ')} (they share Azure's core libraries, so they do not add up). ` +
       `A hello world on the v4 model answers ${msDelta(hello?.answered ?? NaN)} after bare Node.`;
     check.close =
       `${(libraries['@azure/data-tables'] ?? NaN) > INIT_BUDGET_MS ? `nothing on our side: ${m.fn} needs Tables, and Tables alone takes ${lib('@azure/data-tables')}, over the ${INIT_BUDGET_MS} ms budget. ` : ''}` +
