@@ -533,7 +533,7 @@ function explainInit(
   } else if (cloud === 'azure') {
     const hello = platform['azure-functions'];
     const lib = (name: string) => msDelta(libraries[name] ?? NaN);
-    const needs = m.fn === 'users' ? ['@azure/data-tables'] : ['@azure/data-tables', '@azure/storage-queue', '@azure/storage-blob', '@azure/eventgrid'];
+    const needs = m.fn === 'users' ? ['@azure/data-tables'] : ['@azure/data-tables', '@azure/storage-queue', '@azure/eventgrid'];
     check.why =
       `one package hosts images, users and orders, and the worker loads its one bundle whichever function is invoked (loaded ${msDelta(m.load)}): V8 compiles all of it, every Azure SDK's code included. ` +
       `The SDKs' module bodies no longer run at load (adapters/azure/sdk.ts requires each on first use, and sharp loads with the first images invocation), so the ${m.fn} function's first request adds ${ms(m.request - m.load)}: loading ${needs.join(', ')} and building the clients; in Azure, Identity too, for which a connection string stands in here. ` +

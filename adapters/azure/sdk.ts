@@ -4,8 +4,9 @@
  * modules when the host starts it, so a top-level import made every cold start pay for every SDK
  * (Storage Blob, Storage Queue, Tables, Event Grid and Identity, about 135 ms together, measured
  * by `npm run bench:cold-start`). Now the users function loads Tables, the orders function
- * Tables, Storage Queue, Storage Blob and Event Grid, the images function Storage Blob, and
- * Identity only where no connection string is set (in Azure).
+ * Tables, Storage Queue and Event Grid (and Storage Blob for a dead letter too large for the
+ * poison queue), the images function Storage Blob, and Identity only where no connection string
+ * is set (in Azure).
  *
  * Every VALUE taken from an SDK goes through these loaders (`import type` leaves no `require`
  * behind): one top-level value import anywhere the app reaches puts the SDK back at start-up,

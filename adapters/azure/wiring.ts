@@ -92,6 +92,9 @@ export function buildUsersPorts(s: Settings) {
 export function buildOrdersPorts(s: Settings) {
   const queues = queueService(s);
   const ordersQueue = required(s, env.orders.ordersQueue);
+  // Read now, so that a missing setting fails the first invocation, not the first oversize letter.
+  const deadLetterContainer = required(s, env.orders.deadLetterContainer);
+  let overflow: ContainerDeadLetters | undefined;
   return {
     ledger: new TableOrderLedger(tableClient(s, required(s, env.orders.ledgerTable))),
     bus: new AzureMessageBus(queues, {
@@ -100,7 +103,7 @@ export function buildOrdersPorts(s: Settings) {
     }),
     deadLetters: new PoisonQueueDeadLetters(
       queues.getQueueClient(poisonQueueName(ordersQueue)),
-      new ContainerDeadLetters(blobService(s).getContainerClient(required(s, env.orders.deadLetterContainer))),
+      () => (overflow ??= new ContainerDeadLetters(blobService(s).getContainerClient(deadLetterContainer))),
     ),
   };
 }

@@ -27,9 +27,14 @@ export const MAX_QUEUE_MESSAGE_BYTES = 64 * 1024;
 const POINTER_REASON_CHARS = 4096;
 
 export class PoisonQueueDeadLetters implements DeadLetterSink {
+  /**
+   * `overflow` is built when a letter first needs it: the orders function then loads Storage Blob
+   * (the largest of the SDKs it would otherwise load, see adapters/azure/sdk.ts) only for a
+   * letter too large for the queue.
+   */
   constructor(
     private readonly poisonQueue: QueueClient,
-    private readonly overflow: ContainerDeadLetters,
+    private readonly overflow: () => ContainerDeadLetters,
   ) {}
 
   async record(letter: DeadLetter): Promise<void> {
@@ -37,7 +42,7 @@ export class PoisonQueueDeadLetters implements DeadLetterSink {
     if (Buffer.byteLength(text) > MAX_QUEUE_MESSAGE_BYTES) {
       const { message: _moved, ...rest } = letter;
       const reason = rest.reason.length > POINTER_REASON_CHARS ? `${rest.reason.slice(0, POINTER_REASON_CHARS)}…` : rest.reason;
-      text = encodeQueueMessage(JSON.stringify({ ...rest, reason, message_blob: await this.overflow.write(letter) }));
+      text = encodeQueueMessage(JSON.stringify({ ...rest, reason, message_blob: await this.overflow().write(letter) }));
     }
     // A message in the poison queue lives 7 days unless told otherwise; -1 keeps it until read.
     const send = () => this.poisonQueue.sendMessage(text, { messageTimeToLive: -1 });

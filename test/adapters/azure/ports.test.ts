@@ -78,16 +78,23 @@ describe('Azure ports on Azurite', function () {
         const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
         return receivedMessageItems.map((m) => JSON.parse(decodeQueueMessage(m.messageText)) as DeadLetter);
       };
-      return { queue, container, read, letters: new PoisonQueueDeadLetters(queue, new ContainerDeadLetters(container)) };
+      // counts the builds of the overflow container's client: Storage Blob loads only when one is built
+      const built = { overflow: 0 };
+      const overflow = () => {
+        built.overflow++;
+        return new ContainerDeadLetters(container);
+      };
+      return { queue, container, read, built, letters: new PoisonQueueDeadLetters(queue, overflow) };
     }
 
     it('writes a letter of exactly 64 KiB to the poison queue itself, which takes it', async () => {
-      const { letters, read, container } = await sink();
+      const { letters, read, container, built } = await sink();
       const letter = letterOfSize(MAX_QUEUE_MESSAGE_BYTES);
       expect(encodeQueueMessage(JSON.stringify(letter))).to.have.length(MAX_QUEUE_MESSAGE_BYTES);
       await letters.record(letter);
       expect(await read()).to.deep.equal([letter]);
       expect(await container.listBlobsFlat().next()).to.include({ done: true });
+      expect(built.overflow, 'the overflow client is not built for a letter that fits').to.equal(0);
     });
 
     it('moves a letter one step over 64 KiB, which the queue refuses, to a blob and queues a pointer', async () => {

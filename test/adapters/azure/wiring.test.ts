@@ -30,7 +30,10 @@ describe('Azure wiring', () => {
 
   it('names a missing app setting', () => {
     expect(() => buildOrdersPorts(inAzure)).to.throw(/app setting ORDERS_QUEUE is not set/);
-    expect(() => buildOrdersPorts({ ...inAzure, [env.orders.ordersQueue]: 'orders', [env.orders.ledgerTable]: 'orders', [env.orders.paymentsQueue]: 'payments' }))
+    const named = { ...inAzure, [env.orders.ordersQueue]: 'orders', [env.orders.ledgerTable]: 'orders', [env.orders.paymentsQueue]: 'payments' };
+    // read when the ports are built, though its client is built only for an oversize dead letter
+    expect(() => buildOrdersPorts(named)).to.throw(/app setting ORDERS_DEAD_LETTER_CONTAINER is not set/);
+    expect(() => buildOrdersPorts({ ...named, [env.orders.deadLetterContainer]: 'orders-dead-letters' }))
       .to.throw(/app setting EVENTS_TOPIC_ENDPOINT is not set/);
   });
 
