@@ -1,7 +1,8 @@
 /**
  * Bounded, jittered retry of write conflicts. Every OrderLedger uses it for the conflicts its
- * store reports (DynamoDB TransactionConflict, Firestore ABORTED, an Azure 412, SQLite busy): a
- * conflict is retried here and never reported to the caller as "insufficient stock".
+ * store reports (DynamoDB TransactionConflict, a failed Firestore precondition, an Azure 412,
+ * SQLite busy): a conflict is retried here and never reported to the caller as "insufficient
+ * stock".
  */
 import { TransientError } from './errors';
 
