@@ -22,7 +22,7 @@ import { processOrder } from '../../handlers/orders';
 import type { DeadLetter } from '../../handlers/ports/dead-letters';
 import { systemClock } from '../../handlers/ports/clock';
 import { silentLogger } from '../../handlers/ports/logger';
-import { useAzureApp } from '../adapters/azure/app-harness';
+import { letterPointedTo, useAzureApp } from '../adapters/azure/app-harness';
 import { eventFixture } from '../support/fixtures';
 import { MemoryDeadLetters } from '../support/memory';
 import { expectTransientThrow, shown } from '../support/reliability-events';
@@ -161,10 +161,7 @@ describe('reliability: malformed order messages', function () {
     async function wholeMessage(letter: DeadLetter): Promise<string | undefined> {
       if (letter.message_blob === undefined) return letter.message;
       const { app } = peers();
-      const prefix = `${app.names.ordersDeadLetters}/`;
-      expect(letter.message_blob.startsWith(prefix), letter.message_blob).to.equal(true);
-      const blob = app.blobs.getContainerClient(app.names.ordersDeadLetters).getBlockBlobClient(letter.message_blob.slice(prefix.length));
-      return (JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as DeadLetter).message;
+      return (await letterPointedTo(app.blobs.getContainerClient(app.names.ordersDeadLetters), letter.message_blob)).message;
     }
 
     it('the orders handler processes each queue item, or poisons it at once with its reason', async () => {

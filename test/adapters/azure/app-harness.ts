@@ -6,12 +6,13 @@
  */
 import { InvocationContext } from '@azure/functions';
 import { TableClient } from '@azure/data-tables';
-import { BlobServiceClient } from '@azure/storage-blob';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { randomUUID } from 'node:crypto';
 import { azureEnvironment as env } from '../../../adapters/azure/environment';
 import { decodeQueueMessage, poisonQueueName } from '../../../adapters/azure/queue-encoding';
 import { useSettings, type Settings } from '../../../adapters/azure/wiring';
+import type { DeadLetter } from '../../../handlers/ports/dead-letters';
 import { silentLogger } from '../../../handlers/ports/logger';
 import { startAzurite, startEventGridStandIn, type Azurite, type EventGridStandIn } from '../../support/azure-peers';
 
@@ -135,4 +136,15 @@ export async function receiveLikeTheHost(queue: QueueClient, visibilityTimeoutSe
 export async function peekAll(queue: QueueClient): Promise<unknown[]> {
   const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
   return peekedMessageItems.map((m) => JSON.parse(decodeQueueMessage(m.messageText)));
+}
+
+/**
+ * The whole dead letter a poison-queue pointer names (`message_blob: "<container>/<blob>"`, see
+ * adapters/azure/ports/dead-letters.ts), read from `container`; throws if it names another one.
+ */
+export async function letterPointedTo(container: ContainerClient, messageBlob: string): Promise<DeadLetter> {
+  const prefix = `${container.containerName}/`;
+  if (!messageBlob.startsWith(prefix)) throw new Error(`${messageBlob} is not in the container ${container.containerName}`);
+  const blob = container.getBlockBlobClient(messageBlob.slice(prefix.length));
+  return JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as DeadLetter;
 }
