@@ -38,7 +38,8 @@ function outbox(orderId: string, kind: 'placed' | 'cancelled'): OutboxEntry[] {
   ];
 }
 
-function request(items: { product_id: string; quantity: number }[], orderId = `o-${uid()}`): PlaceOrderRequest {
+/** A request with both outboxes (placed: `payment-request`, `order-created`); also for store-specific tests. */
+export function request(items: { product_id: string; quantity: number }[], orderId = `o-${uid()}`): PlaceOrderRequest {
   const order: Order = { order_id: orderId, user_id: 'u1', items, total_amount: 1000, currency: 'EUR' };
   return {
     order,

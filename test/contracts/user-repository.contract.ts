@@ -10,7 +10,8 @@ export interface UserRepositoryHarness {
   users: UserRepository;
 }
 
-function user(overrides: Partial<UserRecord> = {}): UserRecord {
+/** A user record of its own id and address; also for store-specific tests. */
+export function user(overrides: Partial<UserRecord> = {}): UserRecord {
   const id = overrides.user_id ?? `u-${randomUUID()}`;
   return {
     user_id: id,

@@ -7,13 +7,12 @@
 import { Firestore } from '@google-cloud/firestore';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { OutboxEntry, PlaceOrderRequest } from '../../../../handlers/ports/order-ledger';
-import { InvalidCursorError, type UserRecord } from '../../../../handlers/ports/user-repository';
+import { InvalidCursorError } from '../../../../handlers/ports/user-repository';
 import { emailClaimId } from '../../../../adapters/gcp/ports/document-ids';
 import { FirestoreOrderLedger } from '../../../../adapters/gcp/ports/order-ledger';
 import { FirestoreUserRepository } from '../../../../adapters/gcp/ports/user-repository';
-import { describeOrderLedgerContract } from '../../../contracts/order-ledger.contract';
-import { describeUserRepositoryContract } from '../../../contracts/user-repository.contract';
+import { describeOrderLedgerContract, request as orderRequest } from '../../../contracts/order-ledger.contract';
+import { describeUserRepositoryContract, user as newUser } from '../../../contracts/user-repository.contract';
 import { gcpPeers, gcpPeersMissing } from '../../../support/gcp-peers';
 
 const missing = gcpPeersMissing();
@@ -56,27 +55,6 @@ function writerBetweenReadAndWrite(db: Firestore, between: () => Promise<void>):
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-}
-
-function orderRequest(orderId: string, productId: string, quantity: number): PlaceOrderRequest {
-  const entry = (entry_id: string, channel: OutboxEntry['channel']): OutboxEntry => ({
-    entry_id,
-    channel,
-    body: { order_id: orderId },
-    attributes: { order_id: orderId },
-  });
-  return {
-    order: { order_id: orderId, user_id: 'u1', items: [{ product_id: productId, quantity }], total_amount: 100, currency: 'EUR' },
-    at: '2026-01-01T00:00:00.000Z',
-    outboxIfPlaced: [entry('payment-request', 'payments'), entry('order-created', 'events')],
-    outboxIfCancelled: [entry('order-cancelled', 'events')],
-  };
-}
-
-function newUser(overrides: Partial<UserRecord> = {}): UserRecord {
-  const id = `u-${randomUUID()}`;
-  const at = '2026-01-01T00:00:00.000Z';
-  return { user_id: id, name: 'A', email: `${id}@example.com`, created_at: at, updated_at: at, version: 1, ...overrides };
 }
 
 const run = randomUUID().slice(0, 8);
@@ -222,7 +200,7 @@ describe('GCP Firestore ports', function () {
       const product = `stale-${randomUUID().slice(0, 8)}`;
       await plain.setStock(product, 5);
       const racing = await racingLedger(() => plain.setStock(product, 1));
-      const req = orderRequest(`o-${product}`, product, 3);
+      const req = orderRequest([{ product_id: product, quantity: 3 }], `o-${product}`);
       // on the stale read (5) it would place the order and write 2, undoing the other writer's 1
       expect(await racing.placeOrder(req)).to.deep.equal({
         outcome: 'insufficient',
@@ -236,7 +214,7 @@ describe('GCP Firestore ports', function () {
       const plain = new FirestoreOrderLedger(await firestore(), ledgerCollections);
       const product = `copy-${randomUUID().slice(0, 8)}`;
       await plain.setStock(product, 10);
-      const req = orderRequest(`o-${product}`, product, 3);
+      const req = orderRequest([{ product_id: product, quantity: 3 }], `o-${product}`);
       const racing = await racingLedger(async () => {
         expect(await plain.placeOrder(req)).to.deep.equal({ outcome: 'placed' });
       });
@@ -248,7 +226,7 @@ describe('GCP Firestore ports', function () {
       const plain = new FirestoreOrderLedger(await firestore(), ledgerCollections);
       const product = `mark-${randomUUID().slice(0, 8)}`;
       await plain.setStock(product, 10);
-      const req = orderRequest(`o-${product}`, product, 1);
+      const req = orderRequest([{ product_id: product, quantity: 1 }], `o-${product}`);
       await plain.placeOrder(req);
       const racing = await racingLedger(() => plain.markSent(req.order.order_id, 'order-created'));
       await racing.markSent(req.order.order_id, 'payment-request');
