@@ -1,7 +1,7 @@
 /**
  * users: the REST API over a UserRepository, as a neutral HttpRequest -> HttpResponse function.
  * The pipeline: route (404) -> method (405) -> CORS preflight -> authorisation (401/403) ->
- * operation; every problem is rendered once as problem+json, CORS headers are added to every
+ * operation (`GET /openapi.json`, the API's description, needs no authorisation); every problem is rendered once as problem+json, CORS headers are added to every
  * answer, a HEAD answer loses its body, and one log line is written per request.
  */
 import type { JWTVerifyGetKey } from 'jose';
@@ -14,6 +14,7 @@ import type { UsersSettings } from '../specs';
 import { jwtPolicy, type AuthorisationPolicy } from './authorisation';
 import { corsFor } from './cors';
 import { createUser, deleteUser, getUser, listUsers, updateUser, type OperationDeps } from './operations';
+import { openApiDocument } from './openapi';
 import { HttpProblem, problemResponse } from './problem';
 import { ALLOWED_METHODS, checkMethod, matchRoute, type RouteMatch } from './routes';
 
@@ -42,6 +43,14 @@ export function outcomeOf(status: number): 'answered' | 'refused' | 'failed' {
   return status >= 400 ? 'refused' : 'answered';
 }
 
+let description: string | undefined;
+
+/** `GET /openapi.json`: built on first use (the conversion runs once per instance, not at cold start). */
+function describeApi(): HttpResponse {
+  description ??= JSON.stringify(openApiDocument());
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: description };
+}
+
 export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersApi {
   const authorise = deps.authorise ?? jwtPolicy(settings, deps.jwtKeys);
   const cors = corsFor(settings);
@@ -56,6 +65,8 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
       if (!headers) throw new HttpProblem(403, `origin ${request.headers['origin']} is not allowed`);
       return { status: 204, headers };
     }
+    // The description is public, as an API's documentation is: it holds no user data.
+    if (match.route === '/openapi.json') return describeApi();
     const grant = (await authorise(request, match)) ?? {};
     const id = match.userId ?? '';
     // HEAD is the GET, answered with the same status and headers (ETag included); the body is

@@ -1,10 +1,11 @@
 /**
  * The users API's routes. A single trailing slash is tolerated (`/users/` is `/users`), since
  * gateways and hand-typed URLs add one; anything deeper than `/users/{id}` is an unknown route.
+ * `/openapi.json` is the API's own description (`openapi.ts`).
  */
 import { HttpProblem } from './problem';
 
-export type RouteName = '/users' | '/users/{id}';
+export type RouteName = '/users' | '/users/{id}' | '/openapi.json';
 
 export interface RouteMatch {
   route: RouteName;
@@ -13,17 +14,19 @@ export interface RouteMatch {
 }
 
 /**
- * Methods each route answers (OPTIONS is answered for both, for CORS preflight). HEAD is
+ * Methods each route answers (OPTIONS is answered for every route, for CORS preflight). HEAD is
  * answered wherever GET is (RFC 9110 section 9.3.2): as the GET, without the body.
  */
 export const ALLOWED_METHODS: Record<RouteName, readonly string[]> = {
   '/users': ['GET', 'HEAD', 'POST', 'OPTIONS'],
   '/users/{id}': ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+  '/openapi.json': ['GET', 'HEAD', 'OPTIONS'],
 };
 
 /** The route of `path`, or a 404 problem. */
 export function matchRoute(path: string): RouteMatch {
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (trimmed === '/openapi.json') return { route: '/openapi.json' };
   const segments = trimmed.split('/');
   // ['', 'users'] or ['', 'users', '<id>']
   if (segments[0] === '' && segments[1] === 'users') {

@@ -50,10 +50,12 @@ describe('users API: authorisation', () => {
   }
   const bearer = async (claims: Record<string, unknown>, options = {}) => ({ authorization: `Bearer ${await token(claims, options)}` });
 
+  /** Records are always stamped by the clock (ISO 8601), as openapi.json says. */
+  const SEEDED = '2026-01-01T00:00:00.000Z';
   async function secured(): Promise<Harness> {
     const h = harness({ jwtIssuer: issuer, jwtAudience: AUDIENCE });
-    await h.repo.create({ user_id: 'alice', name: 'Alice', email: 'alice@example.com', created_at: 't', updated_at: 't', version: 1 });
-    await h.repo.create({ user_id: 'bob', name: 'Bob', email: 'bob@example.com', created_at: 't', updated_at: 't', version: 1 });
+    await h.repo.create({ user_id: 'alice', name: 'Alice', email: 'alice@example.com', created_at: SEEDED, updated_at: SEEDED, version: 1 });
+    await h.repo.create({ user_id: 'bob', name: 'Bob', email: 'bob@example.com', created_at: SEEDED, updated_at: SEEDED, version: 1 });
     return h;
   }
 

@@ -1,9 +1,13 @@
-/** Builds the users API over the in-memory repository, with a settable clock and predictable ids. */
+/**
+ * Builds the users API over the in-memory repository, with a settable clock and predictable ids.
+ * Every call's request and answer are checked against openapi.json (test/support/openapi-traffic.ts).
+ */
 import { createUsersApi, type UsersDeps } from '../../../handlers/users';
 import type { HttpRequest, HttpResponse } from '../../../handlers/events';
 import type { LogFields, Logger } from '../../../handlers/ports/logger';
 import { usersSpec, type UsersSettings } from '../../../handlers/specs';
 import { MemoryUserRepository } from '../../support/memory';
+import { checkExchange } from '../../support/openapi-traffic';
 
 export interface LogLine extends LogFields {
   level: string;
@@ -49,7 +53,12 @@ export function harness(settings: Partial<UsersSettings> = {}, deps: Partial<Use
         body = new TextEncoder().encode(JSON.stringify(json));
         headers['content-type'] ??= 'application/json';
       }
-      return api({ query: {}, ...request, headers, body });
+      const sent: HttpRequest = { query: {}, ...request, headers, body };
+      // Every exchange is checked against openapi.json: an answer it does not allow fails the test.
+      return api(sent).then(async (response) => {
+        await checkExchange(sent, response);
+        return response;
+      });
     },
   };
 }
