@@ -16,6 +16,7 @@ import { fromHttpRequest, toHttpResponseInit } from './events/http';
 import { currentSettings, logger, usersPorts } from './wiring';
 
 export const USERS_ROUTE = 'users/{id?}';
+export const OPENAPI_ROUTE = 'openapi.json';
 /**
  * Every method some route of the core answers (HEAD and OPTIONS included), taken from the core so
  * that a method it adds is not refused by the host with a bare 404 before the core can answer it.
@@ -52,3 +53,6 @@ export async function usersHandler(request: HttpRequest, context: InvocationCont
 }
 
 app.http('users', { route: USERS_ROUTE, methods: [...USERS_METHODS], authLevel: usersAuthLevel(), handler: usersHandler });
+// The API's description (GET /openapi.json), answered by the same core; a trigger of its own
+// because `users/{id?}` cannot match it. The same authLevel: the stack's gate covers the whole API.
+app.http('openapi', { route: OPENAPI_ROUTE, methods: [...ALLOWED_METHODS['/openapi.json']] as HttpMethod[], authLevel: usersAuthLevel(), handler: usersHandler });

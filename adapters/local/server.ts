@@ -21,6 +21,7 @@ export const consolePagePath = join(__dirname, 'console.html');
 export const endpoints: readonly [string, string][] = [
   ['GET', '/                                  the console page'],
   ['GET POST', '/users   GET HEAD PUT PATCH DELETE /users/{id}'],
+  ['GET', '/openapi.json                      the users API description (OpenAPI 3.1)'],
   ['PUT', '/buckets/originals/<key>           upload; fires the images function'],
   ['GET', '/buckets/<bucket>/<key>  /buckets/<bucket>?prefix='],
   ['POST', '/orders                            queue an order (202)'],
@@ -40,7 +41,8 @@ export function createLocalServer(ports: LocalPorts): Server {
     const rest = restParts.join('/');
     const id = rest === '' ? undefined : decodePath(rest);
 
-    if (first === 'users') {
+    // The users function also serves the API's description, as it does on every cloud.
+    if (first === 'users' || raw === '/openapi.json') {
       // The core answers an over-size body itself (413 problem+json with instance and CORS):
       // hand it just enough bytes to see that, instead of refusing here with a bare problem.
       const body = await readBodyPrefix(req, ports.settings.users.maxBodyBytes);

@@ -1,7 +1,8 @@
 /**
  * The users API: an API Gateway HTTP API (payload format 2.0) in front of the users function.
  * Two routes, `ANY /users` and `ANY /users/{id}`, send every method to the function so that the
- * core answers unknown ids and methods itself (404 / 405 as problem+json).
+ * core answers unknown ids and methods itself (404 / 405 as problem+json); `GET /openapi.json`
+ * serves the API's description.
  *
  * CORS is owned by API Gateway when the stack lists origins: an HTTP API with a CORS
  * configuration answers preflights itself and replaces the function's CORS headers, so the
@@ -15,6 +16,11 @@ import { awsLimits } from '../limits';
 import type { ServerlessFunction } from './function';
 
 export const userRoutes = ['ANY /users', 'ANY /users/{id}'] as const;
+/**
+ * The API's OpenAPI description (handlers/users/openapi.ts), public as documentation is: no
+ * authorizer even on a JWT stack. It holds no user data, and the core serves it without a token.
+ */
+export const descriptionRoute = 'GET /openapi.json';
 
 export interface UsersApiArgs {
   apiName: string;
@@ -68,6 +74,12 @@ export class UsersApi extends pulumi.ComponentResource {
       target: pulumi.interpolate`integrations/${integration.id}`,
       authorizationType: authorizer ? 'JWT' : 'NONE',
       authorizerId: authorizer?.id,
+    }, parent));
+    routes.push(new apigatewayv2.Route(`${name}-route-openapi`, {
+      apiId: this.api.id,
+      routeKey: descriptionRoute,
+      target: pulumi.interpolate`integrations/${integration.id}`,
+      authorizationType: 'NONE',
     }, parent));
 
     const stage = new apigatewayv2.Stage(`${name}-stage`, {

@@ -214,7 +214,7 @@ describe('infra: the AWS dev stack under mocks', function () {
     expect(api.corsConfiguration).to.deep.include({ allowOrigins: ['http://localhost:5173'] });
     expect(r.get(T.integration, 'users-api-integration').inputs).to.include({ integrationType: 'AWS_PROXY', payloadFormatVersion: '2.0', integrationUri: `arn:aws:lambda:${region}:${account}:function:mcf-dev-users` });
     const routes = r.ofType(T.route);
-    expect(routes.map((x) => x.inputs.routeKey)).to.have.members(['ANY /users', 'ANY /users/{id}']);
+    expect(routes.map((x) => x.inputs.routeKey)).to.have.members(['ANY /users', 'ANY /users/{id}', 'GET /openapi.json']);
     for (const route of routes) expect(route.inputs).to.include({ authorizationType: 'NONE', target: 'integrations/users-api-integration-id' });
     expect(r.ofType(T.authorizer)).to.have.length(0);
     expect(r.get(T.stage, 'users-api-stage').inputs).to.deep.include({ name: '$default', autoDeploy: true, defaultRouteSettings: { throttlingRateLimit: 50, throttlingBurstLimit: 100 } });

@@ -2,7 +2,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { createUsersHandler } from '../../../adapters/aws/users';
-import type { ApiGatewayEvent, ApiGatewayV1Event, ApiGatewayV2Event } from '../../../adapters/aws/events/http';
+import { httpRequest, type ApiGatewayEvent, type ApiGatewayV1Event, type ApiGatewayV2Event } from '../../../adapters/aws/events/http';
+import { openApiDocument } from '../../../handlers/users/openapi';
+import { checkExchange } from '../../support/openapi-traffic';
 import { eventFixture, eventFixtureNames } from '../../support/fixtures';
 import { usersHarness } from './harness';
 
@@ -42,7 +44,12 @@ describe('aws users entry point', function () {
     }
     h = started as Harness;
     const handler = createUsersHandler(h.wiring);
-    handle = (event) => handler(event, { awsRequestId: 'req' }) as Promise<Result>;
+    // Every exchange is checked against openapi.json: the request as the adapter decodes the event.
+    handle = async (event) => {
+      const result = (await handler(event, { awsRequestId: 'req' })) as Result;
+      await checkExchange(httpRequest(event), { status: result.statusCode, headers: result.headers, body: result.body === '' ? undefined : result.body });
+      return result;
+    };
   });
 
   for (const file of httpFixtures) {
@@ -98,6 +105,12 @@ describe('aws users entry point', function () {
     const next = await handle(v1('GET', '/users', { limit: ['2'], cursor: [body.next_cursor] }));
     expect(JSON.parse(next.body!).users[0].user_id > body.users[1].user_id).to.equal(true);
     expect((await handle(v1('GET', '/users', { cursor: ['forged'] }))).statusCode).to.equal(400);
+  });
+
+  it('serves the API description to GET /openapi.json (its own public route)', async () => {
+    const result = await handle(v2('GET', '/openapi.json'));
+    expect(result.statusCode).to.equal(200);
+    expect(JSON.parse(result.body!)).to.deep.equal(openApiDocument());
   });
 
   it('answers a store failure with a 500 problem carrying the request id', async () => {

@@ -16,6 +16,8 @@ import { usersHandler } from '../../../adapters/azure/users';
 import { tableClient, useSettings } from '../../../adapters/azure/wiring';
 import { azureEnvironment as env } from '../../../adapters/azure/environment';
 import { silentLogger } from '../../../handlers/ports/logger';
+import { openApiDocument } from '../../../handlers/users/openapi';
+import { checkExchange } from '../../support/openapi-traffic';
 import type { EventGridStandIn } from '../../support/azure-peers';
 import { eventFixture, imageFixture } from '../../support/fixtures';
 import { context, letterPointedTo, peekAll, receiveLikeTheHost, useAzureApp, type AzureApp, type Delivery } from './app-harness';
@@ -92,16 +94,18 @@ describe('Azure functions end to end (Azurite)', function () {
   });
 
   describe('users (HTTP trigger)', () => {
-    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      usersHandler(
-        new HttpRequest({
-          method,
-          url: `http://localhost:7071${path}`,
-          headers: body ? { 'content-type': 'application/json', ...headers } : headers,
-          body: body ? { string: JSON.stringify(body) } : undefined,
-        }),
-        context('users'),
+    /** The trigger called as the host calls it; the exchange is checked against openapi.json. */
+    async function checked(method: string, url: string, headers: Record<string, string>, text?: string) {
+      const answer = await usersHandler(new HttpRequest({ method, url, headers, body: text === undefined ? undefined : { string: text } }), context('users', undefined));
+      const target = new URL(url);
+      await checkExchange(
+        { method, path: decodeURIComponent(target.pathname), query: Object.fromEntries(target.searchParams), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body: text === undefined ? undefined : new TextEncoder().encode(text) },
+        { status: answer.status ?? 200, headers: Object.fromEntries(answer.headers as [string, string][]), body: answer.body as string | undefined },
       );
+      return answer;
+    }
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      checked(method, `http://localhost:7071${path}`, body ? { 'content-type': 'application/json', ...headers } : headers, body ? JSON.stringify(body) : undefined);
     const header = (init: Awaited<ReturnType<typeof call>>, name: string) =>
       (init.headers as [string, string][]).find(([n]) => n === name)?.[1];
 
@@ -115,7 +119,7 @@ describe('Azure functions end to end (Azurite)', function () {
     it('serves GET /users to the browser request of the httpTrigger metadata fixture', async () => {
       const fixture = eventFixture<{ rpcTriggerMetadata: { Headers: { json: string } } }>('azure', 'functions-v4-triggerMetadata-httpTrigger.json');
       const headers = JSON.parse(fixture.rpcTriggerMetadata.Headers.json) as Record<string, string>;
-      const res = await usersHandler(new HttpRequest({ method: 'GET', url: `http://${headers.Host}/users`, headers }), context('users', undefined));
+      const res = await checked('GET', `http://${headers.Host}/users`, headers);
       expect(res.status).to.equal(200);
       expect(JSON.parse(res.body as string)).to.have.property('users').that.is.an('array');
     });
@@ -140,6 +144,12 @@ describe('Azure functions end to end (Azurite)', function () {
       expect(deleted.status).to.equal(204);
       expect(deleted).to.not.have.property('body');
       expect((await call('GET', location)).status).to.equal(404);
+    });
+
+    it('serves the API description at GET /openapi.json (its own trigger, the same core)', async () => {
+      const res = await call('GET', '/openapi.json');
+      expect(res.status).to.equal(200);
+      expect(JSON.parse(res.body as string)).to.deep.equal(openApiDocument());
     });
   });
 

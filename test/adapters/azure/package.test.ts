@@ -99,7 +99,7 @@ describe('Azure Flex Consumption package', function () {
     }
   });
 
-  it('registers images, users and orders with their triggers when the worker loads main.js', async () => {
+  it('registers images, users (and its openapi.json) and orders with their triggers when the worker loads main.js', async () => {
     const { app, core } = await unzip();
     const script = `require(${JSON.stringify(join(app, 'main.js'))});
       const sharpAtStart = Object.keys(require.cache).some((file) => file.includes('/node_modules/sharp/'));
@@ -115,7 +115,9 @@ describe('Azure Flex Consumption package', function () {
     const triggers = Object.fromEntries(
       registered.map((f) => [f.name, Object.values(f.bindings).find((b) => b.direction === 'in')!]),
     );
-    expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'orders']);
+    expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'openapi', 'orders']);
+    expect(triggers.openapi).to.include({ type: 'httpTrigger', route: 'openapi.json', authLevel: 'anonymous' });
+    expect(triggers.openapi.methods).to.have.members(['GET', 'HEAD', 'OPTIONS']);
     expect(triggers.images.type).to.equal('eventGridTrigger');
     expect(triggers.users).to.include({ type: 'httpTrigger', route: 'users/{id?}', authLevel: 'anonymous' });
     // Every method the core answers, HEAD and OPTIONS included: the host answers others 404 itself.

@@ -3,6 +3,7 @@
  * process on a free port over a given data directory, and small HTTP helpers to drive it.
  */
 import { repoRoot } from '../../support/fixtures';
+import { checkedFetch } from '../../support/openapi-traffic';
 import { freePort, startProcess, type RunningProcess } from '../../support/processes';
 
 export interface LocalServer extends RunningProcess {
@@ -23,13 +24,15 @@ export async function startLocalServer(dataDir: string, env: Record<string, stri
   return { ...running, base: `http://127.0.0.1:${port}` };
 }
 
+/** GET and parse; users API traffic is checked against openapi.json on the way. */
 export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+  const res = await checkedFetch(url);
   return { status: res.status, body: (await res.json()) as T };
 }
 
+/** Send JSON and parse the answer; users API traffic is checked against openapi.json on the way. */
 export async function sendJson<T = Record<string, unknown>>(method: string, url: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await checkedFetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as T };
 }
 

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { Agent, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalServer } from '../../../adapters/local/server';
+import { checkExchange, checkedFetch } from '../../support/openapi-traffic';
 import { localHarness, type LocalHarness } from './local-harness';
 
 interface Answer {
@@ -51,7 +52,14 @@ describe('local server routing (in process)', function () {
         res.on('data', (c: string) => (text += c));
         res.on('end', () => {
           if (options.alone) req.destroy();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, reusedSocket: req.reusedSocket });
+          const answer = { status: res.statusCode ?? 0, headers: res.headers, text, reusedSocket: req.reusedSocket };
+          // users traffic is checked against openapi.json (test/support/openapi-traffic.ts)
+          const flat = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
+          const target = new URL(path, base);
+          checkExchange(
+            { method, path: decodeURIComponent(target.pathname), query: Object.fromEntries(target.searchParams), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), body: new Uint8Array(Buffer.concat(chunks)) },
+            { status: answer.status, headers: flat, body: text === '' ? undefined : text },
+          ).then(() => resolve(answer), reject);
         });
       });
       // the server may answer before it has read everything: that is the point of some tests
@@ -176,7 +184,7 @@ describe('local server routing (in process)', function () {
   });
 
   it('answers HEAD on /users/{id} through the HTTP stack: the GET headers, ETag included, no body', async () => {
-    const created = await fetch(`${base}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Hedy', email: 'hedy@example.com' }) });
+    const created = await checkedFetch(`${base}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Hedy', email: 'hedy@example.com' }) });
     const location = created.headers.get('location')!;
     const head = await send('HEAD', location, {});
     expect(head.status).to.equal(200);
