@@ -34,6 +34,7 @@ import { functionsEnv } from '../adapters/gcp/support/functions-env';
 import { serveFunction, type ServedFunction } from '../adapters/gcp/support/serve';
 import { startAzurite, type Azurite } from '../support/azure-peers';
 import { gcpPeersMissing } from '../support/gcp-peers';
+import { checkExchange } from '../support/openapi-traffic';
 import { expectSafeAnswer, malformedRequests, withoutUnhandledRejections, type RawRequest } from '../support/reliability-http';
 import { scale } from '../support/reliability-scale';
 import { storesUnderTest, useStore } from '../support/reliability-stores';
@@ -61,8 +62,11 @@ describe('reliability: malformed HTTP requests', function () {
       fc.assert(
         fc.asyncProperty(malformedRequests, async (r) => {
           const query = Object.fromEntries(new URLSearchParams(r.query));
-          const answer = await api({ method: r.method, path: decodedPath(r.path), query, headers: r.headers, body: r.body });
+          const request = { method: r.method, path: decodedPath(r.path), query, headers: r.headers, body: r.body };
+          const answer = await api(request);
           if (expectSafeAnswer({ status: answer.status, contentType: answer.headers['content-type'], body: answer.body }, r)) errors++;
+          // and every answer is one openapi.json allows (a refused request gets a 4xx it describes)
+          await checkExchange(request, answer);
         }),
         runs,
       ),
