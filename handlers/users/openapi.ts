@@ -58,12 +58,13 @@ const PROBLEMS: Record<number, string> = {
   415: 'The body is not application/json (or another +json type).',
   422: 'The body has invalid fields, listed in `errors`.',
   500: 'The request could not be completed (a store failed).',
-  503: 'The token could not be verified: the issuer\'s key set is unavailable.',
+  503: 'Try again later: the issuer\'s key set is unavailable (the token could not be verified), or the store is busy.',
 };
 
 function problemResponse(status: number): Json {
   const headers: Json = {};
   if (status === 401) headers['WWW-Authenticate'] = { required: true, schema: { type: 'string' }, description: 'The Bearer challenge (RFC 6750).' };
+  if (status === 503) headers['Retry-After'] = { schema: { type: 'string' }, description: 'When sent: seconds to wait (or an HTTP date) before trying again (RFC 9110 section 10.2.3).' };
   if (status === 415) headers['Accept-Patch'] = { schema: { type: 'string', const: 'application/json' }, description: 'On a PATCH: the patch format accepted (RFC 5789).' };
   return { description: PROBLEMS[status], headers, content: { 'application/problem+json': { schema: ref('Problem') } } };
 }
