@@ -16,6 +16,8 @@ import { usersEntry } from './users';
 import type { LocalPorts } from './wiring';
 
 export const consolePagePath = join(__dirname, 'console.html');
+/** The console's scripts (adapters/local/console/), served at /console/<name>. */
+export const consoleScripts = ['kit.js', 'walkthrough.js', 'upload.js', 'api.js'] as const;
 
 /** The endpoints `main.ts` prints, one line each. */
 export const endpoints: readonly [string, string][] = [
@@ -33,6 +35,7 @@ export const endpoints: readonly [string, string][] = [
 export function createLocalServer(ports: LocalPorts): Server {
   const users = usersEntry(ports);
   const page = readFileSync(consolePagePath);
+  const scripts = new Map<string, Buffer>(consoleScripts.map((name) => [name, readFileSync(join(__dirname, 'console', name))]));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -58,6 +61,12 @@ export function createLocalServer(ports: LocalPorts): Server {
     if (raw === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(page);
+      return;
+    }
+    const script = first === 'console' ? scripts.get(rest) : undefined;
+    if (script) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(script);
       return;
     }
     // One trailing slash is tolerated as on /orders/, /stock/ and /users/ (`rest` is '' for both
