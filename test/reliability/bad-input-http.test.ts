@@ -17,6 +17,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
+import { httpRequest } from '../../adapters/aws/events/http';
 import { createUsersHandler } from '../../adapters/aws/users';
 import { azureEnvironment } from '../../adapters/azure/environment';
 import { usersHandler } from '../../adapters/azure/users';
@@ -98,6 +99,8 @@ describe('reliability: malformed HTTP requests', function () {
               };
           const result = (await handler(event as never)) as { statusCode: number; headers?: Record<string, string>; body?: string };
           expectSafeAnswer({ status: result.statusCode, contentType: result.headers?.['content-type'], body: result.body }, r);
+          // the request as the entry point decoded it, and its answer, against openapi.json
+          await checkExchange(httpRequest(event as never), { status: result.statusCode, headers: result.headers ?? {}, body: result.body === '' ? undefined : result.body });
         }),
         runs,
       ),

@@ -16,6 +16,7 @@
  * https://github.com/cdimascio/express-openapi-validator
  */
 import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { readFileSync } from 'node:fs';
@@ -147,6 +148,10 @@ function operationOf(request: HttpRequest): Json | undefined {
 }
 
 const ajv = new Ajv2020({ strict: false });
+addFormats(ajv);
+// The description's schemas, so that a $ref in a response schema resolves (5xx bodies below).
+ajv.addSchema({ $id: 'openapi.json', $defs: JSON.parse(JSON.stringify(openApi.components.schemas).replaceAll('"#/components/schemas/', '"#/$defs/')) });
+const bodySchema = (schema: Json) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"openapi.json#/$defs/'));
 
 function resolve(node: Json): Json {
   if (typeof node?.$ref !== 'string') return node;
@@ -154,7 +159,7 @@ function resolve(node: Json): Json {
   return resolve(parts.reduce((n: Json, p) => n[p], openApi));
 }
 
-/** What express-openapi-validator leaves out: the media type and the headers of the answer. */
+/** What express-openapi-validator leaves out: the media type and headers of the answer, 5xx bodies. */
 function checkHeaders(operation: Json, response: HttpResponse, head: boolean): string[] {
   const described = operation.responses[String(response.status)];
   if (!described) return [`status ${response.status} is not described`];
@@ -165,6 +170,17 @@ function checkHeaders(operation: Json, response: HttpResponse, head: boolean): s
   if (types.length > 0 && !types.includes(mediaType)) problems.push(`content-type ${mediaType || '(none)'} is not one of ${types.join(', ')}`);
   if (types.length === 0 && response.body !== undefined && response.body !== '') problems.push('a body where the description has none');
   if (head && response.body !== undefined && response.body !== '') problems.push('a HEAD answer with a body');
+  // express-openapi-validator leaves 5xx bodies alone (its response hook skips them)
+  const schema = entry.content?.[mediaType]?.schema;
+  if (response.status >= 500 && schema && !head && response.body) {
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      problems.push('a body that is not JSON');
+    }
+    if (body !== undefined && !ajv.validate(bodySchema(schema), body)) problems.push(`body: ${ajv.errorsText()}`);
+  }
   for (const [name, h] of Object.entries((entry.headers ?? {}) as Record<string, Json>)) {
     const header = resolve(h);
     const value = response.headers[name.toLowerCase()];

@@ -115,8 +115,10 @@ describe('aws users entry point', function () {
 
   it('answers a store failure with a 500 problem carrying the request id', async () => {
     const failing = createUsersHandler(await h.unreachable());
-    const result = (await failing(v2('GET', '/users/u-1'), { awsRequestId: 'req' })) as Result;
+    const event = v2('GET', '/users/u-1');
+    const result = (await failing(event, { awsRequestId: 'req' })) as Result;
     expect(result.statusCode).to.equal(500);
+    await checkExchange(httpRequest(event), { status: result.statusCode, headers: result.headers, body: result.body });
     expect(result.headers['content-type']).to.match(/^application\/problem\+json/);
   });
 });

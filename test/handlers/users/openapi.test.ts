@@ -102,6 +102,7 @@ describe('users API: openapi.json', () => {
       ['another media type', get, { ...ok, headers: { ...ok.headers, 'content-type': 'text/plain' } }, /content-type text\/plain/],
       ['a status the operation does not have', get, { status: 418, headers: { 'content-type': 'application/problem+json' }, body: '{"type":"about:blank","title":"x","status":418}' }, /418/],
       ['a problem without its title', get, { status: 404, headers: { 'content-type': 'application/problem+json' }, body: '{"type":"about:blank","status":404}' }, /title/],
+      ['a 500 problem without its status', get, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: '{"type":"about:blank","title":"Internal Server Error"}' }, /status/],
       ['a 201 without Location', { ...get, method: 'POST', path: '/users', headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode('{"name":"Ada","email":"ada@example.com"}') } , { ...ok, status: 201 }, /Location is required/],
       ['a request it refuses, accepted', { ...get, path: '/users', query: { limit: '0' } } , { status: 200, headers: { 'content-type': 'application/json' }, body: '{"users":[],"count":0}' }, /refuses the request/],
       ['an answer to a route it lacks', { ...get, path: '/users/u1/avatar' }, ok, /refuses the request/],
