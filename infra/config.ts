@@ -19,6 +19,8 @@ export interface FunctionPlan {
   timeoutSeconds: number;
   /** Instances kept warm (AWS provisioned concurrency, Azure always-ready, GCP min instances); 0: none. */
   warmInstances: number;
+  /** The most instances the function scales out to; unset: the cloud's default (Google Cloud only, infra/gcp/options.ts). */
+  maxInstances?: number;
 }
 
 export interface StackConfig {
@@ -157,12 +159,17 @@ function readFunctionPlans(values: ConfigValues, limits: PlatformLimits): Record
       refuse(key('timeoutSeconds'), o.timeoutSeconds ?? timeoutSeconds, `an integer from 1 to ${maxTimeout} s for a ${spec.trigger} function on ${limits.platform} (${source})`);
     }
     const warmInstances = o.warmInstances === undefined ? 0 : checkInteger(key('warmInstances'), o.warmInstances, 0, limits.maxReservedInstances);
-    plans[spec.name] = { spec, memoryMb, timeoutSeconds, warmInstances };
+    let maxInstances: number | undefined;
+    if (o.maxInstances !== undefined) {
+      if (!limits.maxInstances) refuse(key('maxInstances'), o.maxInstances, `unset on ${limits.platform}: only Google Cloud has a per-function maximum instance count`);
+      maxInstances = checkInteger(key('maxInstances'), o.maxInstances, 1, limits.maxInstances);
+    }
+    plans[spec.name] = { spec, memoryMb, timeoutSeconds, warmInstances, maxInstances };
   }
   return plans;
 }
 
-const planFields = ['memoryMb', 'timeoutSeconds', 'warmInstances'];
+const planFields = ['memoryMb', 'timeoutSeconds', 'warmInstances', 'maxInstances'];
 
 const defaultAwsOptions: AwsOptions = { logRetentionDays: 30, imagesRetryAttempts: 2, imagesMaxEventAgeSeconds: 21600, ordersBatchSize: 10 };
 

@@ -21,6 +21,8 @@ export interface PlatformLimits {
   timeoutSources?: Partial<Record<TriggerKind, string>>;
   /** The largest provisioned / always-ready / minimum instance count accepted per function. */
   maxReservedInstances: number;
+  /** The largest per-function maximum instance count (`functions.<name>.maxInstances`); absent: the platform has none. */
+  maxInstances?: number;
   /** Deliveries of a queued message before the platform dead-letters it. */
   maxDeliveries: { min: number; max: number };
 }
@@ -100,6 +102,9 @@ export const gcpLimits: PlatformLimits = {
   // Minimum instances are bounded by the maximum instances of a function, 1,000 per region
   // (https://cloud.google.com/functions/quotas).
   maxReservedInstances: 1000,
+  // serviceConfig.maxInstanceCount: the same 1,000 bounds the maximum; infra/gcp/options.ts sets the
+  // defaults and checks minimum <= maximum.
+  maxInstances: 1000,
   // A dead-letter policy's maxDeliveryAttempts "must be between 5 and 100" (Pub/Sub DeadLetterPolicy).
   maxDeliveries: { min: 5, max: 100 },
 };

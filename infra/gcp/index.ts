@@ -5,6 +5,7 @@
  * its service account holds roles on exactly the resources those variables point at.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { getClientOpenIdUserInfoOutput } from '@pulumi/gcp/organizations/getClientOpenIdUserInfo';
 import { getProjectOutput } from '@pulumi/gcp/organizations/getProject';
 import { getProjectServiceAccountOutput } from '@pulumi/gcp/storage/getProjectServiceAccount';
 import { gcpEnvironment } from '../../adapters/gcp/environment';
@@ -13,9 +14,10 @@ import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
 import { readPackage } from '../packages';
 import { Alarms } from './alarms';
+import { BuildIdentity } from './build-identity';
 import { UploadBuckets } from './buckets';
 import { ServerlessFunction, packageEntry } from './function';
-import type { Grant } from './iam';
+import { memberOfEmail, type Grant } from './iam';
 import { readGcpOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
 import { ProjectServices } from './services';
@@ -51,8 +53,7 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     project,
     region,
     namePrefix: prefix,
-    originalsBucket: config.originalsBucket,
-    compressedBucket: config.compressedBucket,
+    names: options.buckets,
     originalsExpireDays: config.originalsExpireDays,
     forceDestroy: !config.deletionProtection,
     dependsOn,
@@ -60,14 +61,21 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
   uploads.allowStorageEvents(getProjectServiceAccountOutput({ project }, { dependsOn }).emailAddress, pubsubAgentEmail);
   const pipeline = new OrdersPipeline('orders-pipeline', { project, namePrefix: prefix, dependsOn });
 
+  // Cloud Build builds every function as the stack's own build identity, and the deployer (the
+  // account the provider authenticates as: google_client_openid_userinfo) may act as it.
+  const deployer = getClientOpenIdUserInfoOutput().email.apply(memberOfEmail);
+  const builder = new BuildIdentity('build', { project, region, namePrefix: prefix, projectNumber, sourceBucket: uploads.source.name, deployer, dependsOn });
+
   const env = gcpEnvironment;
-  const common = { project, region, namePrefix: prefix, sourceBucket: uploads.source.name };
+  const build = { serviceAccount: builder.accountName, ready: builder.ready };
+  const common = { project, region, namePrefix: prefix, sourceBucket: uploads.source.name, build };
   const dataEnv = { [env.common.projectId]: project, [env.common.firestoreDatabase]: tables.databaseName };
 
   const images = new ServerlessFunction('images', {
     ...common,
     functionName: `${prefix}-images`,
     plan: config.functions.images,
+    maxInstances: options.maxInstances.images,
     package: packages('images'),
     environment: {
       [env.common.projectId]: project,
@@ -98,6 +106,7 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     ...common,
     functionName: `${prefix}-users`,
     plan: config.functions.users,
+    maxInstances: options.maxInstances.users,
     package: packages('users'),
     environment: {
       ...dataEnv,
@@ -115,6 +124,7 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     ...common,
     functionName: `${prefix}-orders`,
     plan: config.functions.orders,
+    maxInstances: options.maxInstances.orders,
     package: packages('orders'),
     environment: {
       ...dataEnv,

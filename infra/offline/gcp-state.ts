@@ -7,6 +7,8 @@
 import type { MockState } from './mock-state';
 
 export const gcpProjectNumber = '123456789012';
+/** The account the offline provider "authenticates" as (google_client_openid_userinfo). */
+export const gcpDeployerEmail = 'deployer@example.com';
 
 export function gcpState(type: string, name: string, inputs: Record<string, unknown>, region: string): MockState {
   const project = String(inputs.project ?? 'offline-project');
@@ -47,6 +49,9 @@ export function gcpCall(token: string): Record<string, unknown> | undefined {
   }
   if (token === 'gcp:storage/getProjectServiceAccount:getProjectServiceAccount') {
     return { emailAddress: `service-${gcpProjectNumber}@gs-project-accounts.iam.gserviceaccount.com`, member: `serviceAccount:service-${gcpProjectNumber}@gs-project-accounts.iam.gserviceaccount.com`, id: 'gcs-account' };
+  }
+  if (token === 'gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo') {
+    return { email: gcpDeployerEmail, id: gcpDeployerEmail };
   }
   return undefined;
 }
