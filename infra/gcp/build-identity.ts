@@ -19,6 +19,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import { accountId, bind, serviceAccountMember, type Grant } from './iam';
+import { PropagationWait, grantSettleSeconds } from './propagation-wait';
 
 export interface BuildIdentityArgs {
   project: string;
@@ -50,7 +51,9 @@ export class BuildIdentity extends pulumi.ComponentResource {
   readonly account: serviceaccount.Account;
   /** `projects/<project>/serviceAccounts/<email>`: the fully-qualified name buildConfig.serviceAccount takes. */
   readonly accountName: pulumi.Output<string>;
-  /** The grants (and the deployer's right to act as the account) every function waits for. */
+  /** The grants (and the deployer's right to act as the account). */
+  readonly grants: pulumi.Resource[];
+  /** What every function waits for: the grants, then time for them to propagate (propagation-wait.ts). */
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: BuildIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,10 +69,12 @@ export class BuildIdentity extends pulumi.ComponentResource {
     this.accountName = this.account.name;
     const member = serviceAccountMember(this.account.email);
     const parent = { parent: this };
-    this.ready = buildGrants(args).map((grant) => bind(`${name}-${grant.label}`, args.project, member, grant, parent));
-    this.ready.push(bind(`${name}-deployer-acts-as`, args.project, args.deployer, {
+    this.grants = buildGrants(args).map((grant) => bind(`${name}-${grant.label}`, args.project, member, grant, parent));
+    this.grants.push(bind(`${name}-deployer-acts-as`, args.project, args.deployer, {
       label: 'deployer-acts-as', role: 'roles/iam.serviceAccountUser', on: { serviceAccount: this.account.name },
     }, parent));
+    const settled = new PropagationWait(`${name}-grants-settle`, { after: this.grants, seconds: grantSettleSeconds }, parent);
+    this.ready = [...this.grants, settled];
     this.registerOutputs({ account: this.account.email });
   }
 }

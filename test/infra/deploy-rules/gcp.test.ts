@@ -13,6 +13,7 @@ import { gcpDeployerEmail, gcpProjectNumber } from '../../../infra/offline/gcp-s
 import { defaultMaxInstances } from '../../../infra/gcp/options';
 import { apisByResourceType, prerequisiteServices, requiredServices } from '../../../infra/gcp/services';
 import { allUsersNotice } from '../../../infra/gcp/users-api';
+import { waitProvider } from '../../../infra/gcp/propagation-wait';
 import type { Resources, StackRun } from '../harness';
 import { T, bindingsOf, describeBinding } from '../gcp/gcp-resources';
 import { cloudResources, gcpError, gcpPackages, runGcp, waitsFor } from './gcp-support';
@@ -20,6 +21,7 @@ import { cloudResources, gcpError, gcpPackages, runGcp, waitsFor } from './gcp-s
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const names: FunctionName[] = ['images', 'users', 'orders'];
 const key = (k: string) => `"multicloud-functions:${k}"`;
+const waitType = 'pulumi-nodejs:dynamic/gcp:IamPropagationWait';
 
 describe('deploy rules: Google Cloud', function () {
   this.timeout(120000);
@@ -64,14 +66,26 @@ describe('deploy rules: Google Cloud', function () {
       ]);
     });
 
-    it('creates each function only after every build grant (a build started earlier fails)', () => {
-      // The provider's "Cloudfunctions2 Basic Builder" example orders the function after the grants.
-      const grants = dev.r.all.filter((x) => x.parent === dev.r.get('multicloud:gcp:BuildIdentity', 'build').urn && x.type !== T.account);
+    it('creates each function only after every build grant, and 60 s for them to propagate (a build started earlier fails)', () => {
+      // The provider's "Cloudfunctions2 Basic Builder" example orders the function after the grants
+      // and a 60 s sleep; IAM, "Access change propagation": typically within 2 minutes.
+      const children = dev.r.all.filter((x) => x.parent === dev.r.get('multicloud:gcp:BuildIdentity', 'build').urn);
+      const grants = children.filter((x) => x.type !== T.account && x.type !== waitType);
+      const wait = dev.r.get(waitType, 'build-grants-settle');
       expect(grants).to.have.length(5);
+      expect(wait.inputs.seconds).to.be.at.least(60);
+      for (const g of grants) expect(wait.dependencies, `the wait follows ${g.name}`).to.include(g.urn);
       for (const name of names) {
         const deps = dev.r.get(T.fn, `${name}-function`).dependencies;
-        for (const g of grants) expect(deps, `${name} waits for ${g.name}`).to.include(g.urn);
+        for (const g of [...grants, wait]) expect(deps, `${name} waits for ${g.name}`).to.include(g.urn);
       }
+    });
+
+    it('waits again only when the grants change', async () => {
+      const diff = waitProvider.diff!;
+      expect((await diff('w', { after: ['a', 'b'], seconds: 60 }, { after: ['b', 'a'], seconds: 60 })).changes).to.equal(false);
+      expect(await diff('w', { after: ['a'], seconds: 60 }, { after: ['a', 'c'], seconds: 60 })).to.deep.include({ changes: true, replaces: ['after'] });
+      expect(await waitProvider.create!({ after: ['a'], seconds: 0 })).to.deep.include({ outs: { after: ['a'], seconds: 0 } });
     });
   });
 
