@@ -20,6 +20,7 @@ import { ServerlessFunction, packageEntry } from './function';
 import { memberOfEmail, type Grant } from './iam';
 import { readGcpOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
+import { PropagationWait, grantSettleSeconds } from './propagation-wait';
 import { ProjectServices } from './services';
 import { Tables } from './tables';
 import { UsersApi } from './users-api';
@@ -97,7 +98,9 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     },
     // Reached only through Eventarc, which authenticates as the trigger's identity.
     ingress: 'ALLOW_ALL',
-    dependsOn: [...dependsOn, ...uploads.triggerReady],
+    // Eventarc checks the Cloud Storage agent's publisher role and the trigger identity when it
+    // creates the trigger; a role written a moment before is not visible yet (IAM propagation).
+    dependsOn: [...dependsOn, ...uploads.triggerReady, new PropagationWait('uploads-grants-settle', { after: uploads.triggerReady, seconds: grantSettleSeconds })],
   });
   uploads.allowTrigger(images);
 

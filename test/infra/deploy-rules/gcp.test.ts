@@ -81,6 +81,16 @@ describe('deploy rules: Google Cloud', function () {
       }
     });
 
+    // Eventarc troubleshooting: a trigger created before the Cloud Storage agent's publisher role
+    // (or the trigger identity's roles) propagated is refused; IAM, "Access change propagation".
+    it('creates the upload trigger (the images function) only after its grants had time to propagate', () => {
+      const wait = dev.r.get(waitType, 'uploads-grants-settle');
+      const grants = ['uploads-trigger-receives', 'uploads-storage-agent-publishes', 'uploads-agent-mints-tokens'].map((n) => dev.r.all.find((x) => x.name === n)!);
+      for (const g of grants) expect(wait.dependencies, g.name).to.include(g.urn);
+      expect(wait.inputs.seconds).to.be.at.least(60);
+      expect(dev.r.get(T.fn, 'images-function').dependencies).to.include(wait.urn);
+    });
+
     it('waits again only when the grants change', async () => {
       const diff = waitProvider.diff!;
       expect((await diff('w', { after: ['a', 'b'], seconds: 60 }, { after: ['b', 'a'], seconds: 60 })).changes).to.equal(false);
