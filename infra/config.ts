@@ -161,7 +161,7 @@ function readFunctionPlans(values: ConfigValues, limits: PlatformLimits): Record
     const warmInstances = o.warmInstances === undefined ? 0 : checkInteger(key('warmInstances'), o.warmInstances, 0, limits.maxReservedInstances);
     let maxInstances: number | undefined;
     if (o.maxInstances !== undefined) {
-      if (!limits.maxInstances) refuse(key('maxInstances'), o.maxInstances, `unset on ${limits.platform}: only Google Cloud has a per-function maximum instance count`);
+      if (!limits.maxInstances) refuse(key('maxInstances'), o.maxInstances, `unset on ${limits.platform}: this program sets a per-function maximum instance count on Google Cloud only`);
       maxInstances = checkInteger(key('maxInstances'), o.maxInstances, 1, limits.maxInstances);
     }
     plans[spec.name] = { spec, memoryMb, timeoutSeconds, warmInstances, maxInstances };
