@@ -62,7 +62,8 @@ export function defaultBucketName(namePrefix: string, role: BucketRole, project:
 export function readBucketNames(values: ConfigValues, namePrefix: string, project: string): BucketNames {
   const names = {} as BucketNames;
   for (const [role, key] of Object.entries(bucketKeys) as [BucketRole, string][]) {
-    const given = values.text(key, /[\s\S]*/, '');
+    // Any text here; bucketNameProblem below says precisely what Cloud Storage would refuse.
+    const given = values.text(key, /^[^\s]+$/, 'a bucket name (no blanks)');
     const name = given ?? defaultBucketName(namePrefix, role, project);
     const problem = bucketNameProblem(name);
     if (problem) {
