@@ -6,10 +6,13 @@
  * ("Google Cloud") holds the audit.
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { settingName } from '../../../handlers/settings';
 import type { FunctionName } from '../../../handlers/specs';
 import { gcpDeployerEmail, gcpProjectNumber } from '../../../infra/offline/gcp-state';
+import { projectRoot } from '../../../infra/packages';
 import { defaultMaxInstances } from '../../../infra/gcp/options';
 import { apisByResourceType, prerequisiteServices, requiredServices } from '../../../infra/gcp/services';
 import { allUsersNotice } from '../../../infra/gcp/users-api';
@@ -165,6 +168,17 @@ describe('deploy rules: Google Cloud', function () {
       }
       expect(warnings.some((w) => w.includes(allUsersNotice))).to.equal(true);
       expect(allUsersNotice).to.include('iam.allowedPolicyMemberDomains').and.include('do not belong to a permitted customer').and.include('README.md');
+    });
+
+    it('the README lists what must be done by hand (billing, the two APIs, the organisation policy) before the first command', () => {
+      const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+      const start = readme.indexOf('## Deploy to Google Cloud');
+      const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+      const firstCommand = section.indexOf('npm run package -- gcp');
+      expect(firstCommand).to.be.greaterThan(0);
+      const before = section.slice(0, firstCommand);
+      expect(before).to.include('with billing').and.include(`gcloud services enable ${prerequisiteServices.join(' ')}`);
+      expect(before).to.include('name: projects/<your-project-id>/policies/iam.allowedPolicyMemberDomains').and.include('allowAll: true').and.include('gcloud org-policies set-policy');
     });
 
     it('does not warn about allUsers on a private function', async () => {
