@@ -23,6 +23,8 @@ describe('deploy rules: Google Cloud bucket names', function () {
     return Object.fromEntries(roles.map((role) => [role, String(r.get(T.bucket, `uploads-${role}`).inputs.name)])) as Record<(typeof roles)[number], string>;
   };
 
+  // Bucket naming: "Bucket names reside in a single Cloud Storage namespace"; project ids are
+  // globally unique (Resource Manager, "Creating and managing projects").
   it('names every bucket after the project by default, so two projects deploying dev-gcp do not collide (409)', async () => {
     const a = await bucketNames({ 'gcp:project': 'team-a-project' });
     const b = await bucketNames({ 'gcp:project': 'team-b-project' });
@@ -34,6 +36,7 @@ describe('deploy rules: Google Cloud bucket names', function () {
     expect(new Set(Object.values(a)).size).to.equal(3);
   });
 
+  // Bucket naming: "Bucket names must contain 3-63 characters".
   it('keeps the longest prefix and project id within 63 characters, still unique per project', () => {
     const prefix = 'a'.repeat(30);
     const one = defaultBucketName(prefix, 'compressed', 'p'.repeat(30));
@@ -43,6 +46,7 @@ describe('deploy rules: Google Cloud bucket names', function () {
     expect(one).to.not.equal(two);
   });
 
+  // Issue 16 item 2: every default is overridable (the sources bucket was not).
   it('uses the names the stack sets, the function-sources bucket included, everywhere they are referenced', async () => {
     const { r, run } = await runGcp(packages.dir(), { originalsBucket: 'acme-uploads', compressedBucket: 'acme-thumbs', sourcesBucket: 'acme-function-packages' });
     expect(r.get(T.bucket, 'uploads-source').inputs.name).to.equal('acme-function-packages');
@@ -53,6 +57,8 @@ describe('deploy rules: Google Cloud bucket names', function () {
     expect(run.outputs).to.deep.include({ originalsBucketName: 'acme-uploads', compressedBucketName: 'acme-thumbs', sourceBucketName: 'acme-function-packages' });
   });
 
+  // Each case is one rule of https://cloud.google.com/storage/docs/buckets#naming, quoted by the
+  // refusal with that address.
   const refusals: { rule: string; overrides: Record<string, unknown>; says: string[]; namingRule?: false }[] = [
     { rule: 'no "goog" prefix', overrides: { sourcesBucket: 'goog-packages' }, says: [key('sourcesBucket'), 'goog-packages', 'no "goog" prefix'] },
     { rule: 'no "google" inside', overrides: { sourcesBucket: 'my-google-packages' }, says: [key('sourcesBucket'), 'no "google"'] },
