@@ -7,6 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { getClientOpenIdUserInfoOutput } from '@pulumi/gcp/organizations/getClientOpenIdUserInfo';
 import { getProjectOutput } from '@pulumi/gcp/organizations/getProject';
+import { ServiceIdentity } from '@pulumi/gcp/projects/serviceIdentity';
 import { getProjectServiceAccountOutput } from '@pulumi/gcp/storage/getProjectServiceAccount';
 import { gcpEnvironment } from '../../adapters/gcp/environment';
 import { settingName } from '../../handlers/settings';
@@ -45,10 +46,15 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
   // the provider needs anyway to read back every projects.Service it enables. Without it the
   // preview stops here with Google's "API has not been used in project ... or it is disabled".
   const projectNumber = getProjectOutput({ projectId: project }).number;
-  const pubsubAgentEmail = pulumi.interpolate`service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
   const services = new ProjectServices('services', { project });
   const dependsOn = services.ready;
+  // The Pub/Sub service agent (service-<number>@gcp-sa-pubsub) appears some time after the API is
+  // enabled; a binding naming it before then fails with "Service account ... does not exist".
+  // Generating the service identity creates it, and the bindings wait for that
+  // (Service Usage generateServiceIdentity; google_project_service_identity).
+  const pubsubAgent = new ServiceIdentity('pubsub-agent', { project, service: 'pubsub.googleapis.com' }, { dependsOn });
+  const pubsubAgentEmail = pubsubAgent.email;
   const tables = new Tables('tables', { project, location: region, namePrefix: prefix, deletionProtection: config.deletionProtection, dependsOn });
   const uploads = new UploadBuckets('uploads', {
     project,

@@ -38,6 +38,8 @@ export const requiredServices = [
  */
 export const apisByResourceType: Record<string, readonly string[]> = {
   'gcp:projects/service:Service': ['serviceusage.googleapis.com'],
+  // generateServiceIdentity is a Service Usage call; the service itself must be enabled first.
+  'gcp:projects/serviceIdentity:ServiceIdentity': ['serviceusage.googleapis.com', 'pubsub.googleapis.com'],
   'gcp:projects/iAMMember:IAMMember': ['cloudresourcemanager.googleapis.com'],
   'gcp:serviceaccount/account:Account': ['iam.googleapis.com'],
   'gcp:serviceaccount/iAMMember:IAMMember': ['iam.googleapis.com'],

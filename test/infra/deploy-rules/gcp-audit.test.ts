@@ -180,6 +180,17 @@ describe('deploy rules: Google Cloud audit, per resource type', function () {
     }
   });
 
+  // Service agents exist some time after their API is enabled; a binding naming one too early fails
+  // with "does not exist" (Service Usage, generateServiceIdentity). The Pub/Sub agent's bindings use
+  // the generated identity, so they wait for it.
+  each('service agents: the Pub/Sub agent\'s bindings wait for its generated identity', (r) => {
+    const identity = r.get('gcp:projects/serviceIdentity:ServiceIdentity', 'pubsub-agent');
+    expect(identity.inputs.service).to.equal('pubsub.googleapis.com');
+    const agentBindings = bindingsOf(r).filter((b) => String(b.inputs.member).includes('@gcp-sa-pubsub.'));
+    expect(agentBindings.length).to.equal(4);
+    for (const b of agentBindings) expect(b.dependencies, b.name).to.include(identity.urn);
+  });
+
   // Cloud Storage: a regional location (the functions' region, upper case as the API returns it)
   // and public access prevention "enforced" or "inherited"
   // (https://cloud.google.com/storage/docs/public-access-prevention).
@@ -191,7 +202,7 @@ describe('deploy rules: Google Cloud audit, per resource type', function () {
   });
 
   it('covers every Google Cloud resource type the stack declares', () => {
-    const audited: string[] = [T.account, T.service, T.fn, T.object, T.bucket, T.topic, T.subscription, T.database, T.alert, T.bucketMember, T.topicMember, T.subscriptionMember, T.runMember, T.accountMember, T.projectMember];
+    const audited: string[] = [T.account, T.service, 'gcp:projects/serviceIdentity:ServiceIdentity', T.fn, T.object, T.bucket, T.topic, T.subscription, T.database, T.alert, T.bucketMember, T.topicMember, T.subscriptionMember, T.runMember, T.accountMember, T.projectMember];
     const declared = [...new Set(cloudResources(stacks['dev-gcp']).map((x) => x.type))];
     expect(declared.filter((t) => !audited.includes(t)), 'add the new type to docs/deploy-rules.md and to this suite').to.deep.equal([]);
   });
