@@ -102,9 +102,10 @@ export async function graphCommand(argv: string[]): Promise<CommandResult> {
       : `${table(rows)}\n\n${rows.length} resources for stack ${stack} (offline, under mocks: names and inputs, not a diff).`;
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
-    // A config or package error is a RunError: its message is the whole story.
-    const e = error as Error & { __pulumiRunError?: boolean };
-    return { code: 1, stdout: '', stderr: e.__pulumiRunError ? e.message : String(e.stack) };
+    // A config or package error is a RunError, a stack file the CLI would refuse a CliConfigError:
+    // the message is the whole story.
+    const e = error as Error & { __pulumiRunError?: boolean; cliConfigError?: boolean };
+    return { code: 1, stdout: '', stderr: e.__pulumiRunError || e.cliConfigError ? e.message : String(e.stack) };
   }
 }
 
