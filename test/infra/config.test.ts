@@ -27,7 +27,7 @@ const cases: RefusalCase[] = [
   { rule: 'the HTTP timeout stays capped at Lambda\'s 900 s too', overrides: { functions: { users: { timeoutSeconds: 900 } } }, says: [key('functions.users.timeoutSeconds'), 'is 900', 'from 1 to 30 s for a http function'] },
   { rule: 'functions are the spec names', overrides: { functions: { billing: { memoryMb: 256 } } }, says: [key('functions.billing'), 'a function name: images, users, orders'] },
   { rule: 'function fields are known', overrides: { functions: { users: { memory: 512 } } }, says: [key('functions.users.memory'), '512', 'a field of memoryMb, timeoutSeconds, warmInstances'] },
-  { rule: 'warm instances are a count', overrides: { functions: { users: { warmInstances: -1 } } }, says: [key('functions.users.warmInstances'), '-1', 'an integer from 0 to 1000'] },
+  { rule: 'warm instances are a count', overrides: { functions: { users: { warmInstances: -1 } } }, says: [key('functions.users.warmInstances'), '-1', 'an integer from 0 to 900'] },
   { rule: 'functions is an object', overrides: { functions: '[1]' }, says: [key('functions'), 'an object'] },
   { rule: 'maxDeliveries within SQS maxReceiveCount', overrides: { maxDeliveries: 0 }, says: [key('maxDeliveries'), '"0"', 'an integer from 1 to 1000'] },
   // Values not of the type Pulumi.yaml declares: the CLI refuses them first (validateStackConfigValues).
