@@ -7,7 +7,12 @@ import { expect } from 'chai';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { OneDeployProvider, type CodeDeploymentInputs, type CodeDeploymentOutputs } from '../../../infra/azure/one-deploy';
 import { loadStackConfig, stackFiles } from '../../../infra/offline/run-stack';
+import { graphCommand } from '../../../scripts/graph';
+import { allSpecs } from '../../../handlers/specs';
+import { packageEntry } from '../../../infra/aws/function';
+import { fakePackages } from '../harness';
 import { projectRoot } from '../../../infra/packages';
 import { removeDir } from '../harness';
 import { committedStack, deployError, modes, stacks } from './support';
@@ -102,6 +107,28 @@ describe('deploy rules: the Pulumi engine', function () {
   });
 
   describe('preview mode: the program as `pulumi preview` runs it (unknown outputs, no apply on unknowns)', () => {
+    it('npm run graph -- <stack> --preview lists the same resources as without it', async () => {
+      const packages = fakePackages('aws', allSpecs.map((x) => x.name), packageEntry);
+      roots.push(packages);
+      const rows = async (...flags: string[]) => {
+        const result = await graphCommand(['dev', '--json', ...flags, '--config', `packagesDir=${packages}`]);
+        expect(result.code, result.stderr).to.equal(0);
+        return (JSON.parse(result.stdout) as { resources: { type: string; name: string }[] }).resources.map((r) => `${r.type} ${r.name}`);
+      };
+      expect(await rows('--preview')).to.deep.equal(await rows());
+    });
+
+    // Source: Pulumi docs, dynamic providers (https://www.pulumi.com/docs/iac/concepts/resources/dynamic-providers/):
+    // preview calls check and diff, never create or update. The One Deploy provider must not reach Azure there.
+    it('the dynamic provider (Azure One Deploy) has no check or read, and diffs without a token or a request', async () => {
+      const provider = new OneDeployProvider(() => Promise.reject(new Error('preview asked for a token')));
+      expect([provider.check, provider.read]).to.deep.equal([undefined, undefined]);
+      const olds: CodeDeploymentOutputs = { appId: '/sites/a', scmUrl: 'https://a.scm', armUrl: 'https://arm', packageDirectory: 'dist/azure/app', contentHash: 'aGFzaA==', functions: ['images'], timeoutSeconds: 600, pollSeconds: 5, listedFunctions: ['images'] };
+      const news: CodeDeploymentInputs = { ...olds, contentHash: 'bmV3' };
+      const diff = await provider.diff('id', olds, news);
+      expect(diff).to.deep.include({ changes: true, replaces: [] });
+    });
+
     for (const stack of stacks()) {
       // Source: @pulumi/pulumi runtime/rpc.ts resolveProperties (outputs left out are unknown when isDryRun);
       // a program that needs a computed value to declare a resource shows a smaller plan in preview.
