@@ -3,6 +3,7 @@
  * validation (infra/offline/cli-config.ts, ported from pulumi/pulumi) and the program running in
  * preview mode as `pulumi preview` runs it. docs/deploy-rules.md, "The Pulumi engine".
  */
+import * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -122,7 +123,8 @@ describe('deploy rules: the Pulumi engine', function () {
     // preview calls check and diff, never create or update. The One Deploy provider must not reach Azure there.
     it('the dynamic provider (Azure One Deploy) has no check or read, and diffs without a token or a request', async () => {
       const provider = new OneDeployProvider(() => Promise.reject(new Error('preview asked for a token')));
-      expect([provider.check, provider.read]).to.deep.equal([undefined, undefined]);
+      const asProvider: pulumi.dynamic.ResourceProvider = provider;
+      expect([asProvider.check, asProvider.read]).to.deep.equal([undefined, undefined]);
       const olds: CodeDeploymentOutputs = { appId: '/sites/a', scmUrl: 'https://a.scm', armUrl: 'https://arm', packageDirectory: 'dist/azure/app', contentHash: 'aGFzaA==', functions: ['images'], timeoutSeconds: 600, pollSeconds: 5, listedFunctions: ['images'] };
       const news: CodeDeploymentInputs = { ...olds, contentHash: 'bmV3' };
       const diff = await provider.diff('id', olds, news);
