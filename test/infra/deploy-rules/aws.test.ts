@@ -4,7 +4,16 @@
  * in up and preview mode. Each rule names its source; docs/deploy-rules.md, "AWS", is the audit.
  */
 import { expect } from 'chai';
+import { createUsersHandler } from '../../../adapters/aws/users';
+import type { ApiGatewayV2Event } from '../../../adapters/aws/events/http';
+import { systemClock } from '../../../handlers/ports/clock';
+import { randomIds } from '../../../handlers/ports/ids';
+import { silentLogger } from '../../../handlers/ports/logger';
+import { readSettings } from '../../../handlers/settings';
+import { usersSpec } from '../../../handlers/specs';
 import { allowedRequestHeaders } from '../../../handlers/users/cors';
+import { eventFixture } from '../../support/fixtures';
+import { MemoryUserRepository } from '../../support/memory';
 import { s3BucketNameProblem } from '../../../infra/aws/bucket-names';
 import { awsAccountId } from '../../../infra/offline/aws-state';
 import { committedStack, deploy, deployError, modes, stacks, text, type Deployment, type Variant } from './support';
@@ -85,6 +94,28 @@ describe('deploy rules: AWS', function () {
           expect(env.USERS_CORS_ORIGINS).to.equal('https://app.example');
         }
       }
+    });
+
+    // The preflight route reaches the function: deployed with the stack's environment, it must
+    // answer an allowed origin's preflight (no token) 204, or the browser stops there.
+    it('the users function, with the environment the stack gives it, answers an allowed preflight 204 without a token', async () => {
+      const d = await deploy('dev', 'up', jwtAndCors);
+      const env = (d.get(T.fn, 'users-function').inputs.environment as { variables: Record<string, string> }).variables;
+      const handler = createUsersHandler({ deps: { users: new MemoryUserRepository(), clock: systemClock, ids: randomIds, logger: silentLogger }, settings: readSettings(usersSpec, env) });
+      const captured = eventFixture<ApiGatewayV2Event>('aws', 'apigw-v2-get-with-stage.json');
+      const preflight = (origin: string): ApiGatewayV2Event => ({
+        ...captured,
+        rawPath: '/users/u-1',
+        rawQueryString: '',
+        body: undefined,
+        headers: { host: 'api.example', origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'if-none-match' },
+        requestContext: { ...captured.requestContext, http: { ...captured.requestContext.http, method: 'OPTIONS', path: '/users/u-1' } },
+      });
+      const allowed = (await handler(preflight('https://app.example'))) as { statusCode: number; headers: Record<string, string> };
+      expect(allowed.statusCode).to.equal(204);
+      expect(allowed.headers['access-control-allow-headers']).to.include('if-none-match');
+      const other = (await handler(preflight('https://evil.example'))) as { statusCode: number };
+      expect(other.statusCode).to.equal(403);
     });
 
     // Source: http-api-cors.html, allowHeaders: a preflight for a header not listed fails.
