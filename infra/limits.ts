@@ -42,8 +42,10 @@ export const awsLimits: PlatformLimits = {
   timeoutSources: {
     http: 'behind an API Gateway HTTP API, whose integrations time out at 30 s: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html',
   },
-  // Provisioned concurrency draws on the account's concurrency, 1,000 by default per Region.
-  maxReservedInstances: 1000,
+  // Provisioned concurrency draws on the account's concurrency, 1,000 by default per Region, of
+  // which Lambda keeps 100 unreserved: 900 at most, and across all functions together
+  // (infra/aws/concurrency.ts checks the sum).
+  maxReservedInstances: 900,
   // An SQS redrive policy's maxReceiveCount: 1 to 1,000 (SQS dead-letter queue documentation).
   maxDeliveries: { min: 1, max: 1000 },
 };
