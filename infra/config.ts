@@ -19,6 +19,8 @@ export interface FunctionPlan {
   timeoutSeconds: number;
   /** Instances kept warm (AWS provisioned concurrency, Azure always-ready, GCP min instances); 0: none. */
   warmInstances: number;
+  /** The most instances the function scales out to; unset: the cloud's default (Google Cloud only, infra/gcp/options.ts). */
+  maxInstances?: number;
 }
 
 export interface StackConfig {
@@ -28,8 +30,14 @@ export interface StackConfig {
   limits: PlatformLimits;
   /** Prefix of every physical name, so two stacks in one account do not collide. */
   namePrefix: string;
+  /** The bucket names: the stack's, or `<namePrefix>-originals|compressed` (unique within the stack only). */
   originalsBucket: string;
   compressedBucket: string;
+  /**
+   * The names the stack sets itself (`originalsBucket`, `compressedBucket`); undefined when unset.
+   * Where bucket names are global (S3, Cloud Storage) the cloud derives unique defaults instead.
+   */
+  bucketNamesSet: { originals?: string; compressed?: string };
   originalsExpireDays: number;
   functions: Record<FunctionName, FunctionPlan>;
   /** Deliveries of an order message before it is dead-lettered. */
@@ -112,6 +120,10 @@ export function readStackConfig(project = pulumi.getProject(), stack = pulumi.ge
     namePrefix,
     originalsBucket,
     compressedBucket,
+    bucketNamesSet: {
+      originals: values.text('originalsBucket', bucketName, bucketRule),
+      compressed: values.text('compressedBucket', bucketName, bucketRule),
+    },
     originalsExpireDays: values.integer('originalsExpireDays', 1, 3650, 30),
     functions: readFunctionPlans(values, limits),
     maxDeliveries: values.integer('maxDeliveries', limits.maxDeliveries.min, limits.maxDeliveries.max, ordersSpec.settings.maxDeliveries),
@@ -157,12 +169,17 @@ function readFunctionPlans(values: ConfigValues, limits: PlatformLimits): Record
       refuse(key('timeoutSeconds'), o.timeoutSeconds ?? timeoutSeconds, `an integer from 1 to ${maxTimeout} s for a ${spec.trigger} function on ${limits.platform} (${source})`);
     }
     const warmInstances = o.warmInstances === undefined ? 0 : checkInteger(key('warmInstances'), o.warmInstances, 0, limits.maxReservedInstances);
-    plans[spec.name] = { spec, memoryMb, timeoutSeconds, warmInstances };
+    let maxInstances: number | undefined;
+    if (o.maxInstances !== undefined) {
+      if (!limits.maxInstances) refuse(key('maxInstances'), o.maxInstances, `unset on ${limits.platform}: this program sets a per-function maximum instance count on Google Cloud only`);
+      maxInstances = checkInteger(key('maxInstances'), o.maxInstances, 1, limits.maxInstances);
+    }
+    plans[spec.name] = { spec, memoryMb, timeoutSeconds, warmInstances, maxInstances };
   }
   return plans;
 }
 
-const planFields = ['memoryMb', 'timeoutSeconds', 'warmInstances'];
+const planFields = ['memoryMb', 'timeoutSeconds', 'warmInstances', 'maxInstances'];
 
 const defaultAwsOptions: AwsOptions = { logRetentionDays: 30, imagesRetryAttempts: 2, imagesMaxEventAgeSeconds: 21600, ordersBatchSize: 10 };
 
@@ -175,6 +192,25 @@ function readAwsOptions(values: ConfigValues): AwsOptions {
     imagesMaxEventAgeSeconds: values.integer('imagesMaxEventAgeSeconds', 60, 21600, d.imagesMaxEventAgeSeconds),
     // Above 10 an SQS event source mapping needs a batching window; one order per message keeps 10.
     ordersBatchSize: values.integer('ordersBatchSize', 1, 10, d.ordersBatchSize),
-    alarmTopicArn: values.text('alarmTopicArn', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
+    alarmTopicArn: alarmTopicIn(values, awsRegion()),
   };
+}
+
+/** The Region the AWS provider deploys to: `aws:region`, else the environment the provider reads. */
+function awsRegion(): string | undefined {
+  return new pulumi.Config('aws').get('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+}
+
+/**
+ * CloudWatch alarm actions must be in the alarm's Region: PutMetricAlarm refuses a topic elsewhere
+ * with "ValidationError: Invalid region ca-central-1 specified. Only us-west-2 is supported."
+ * (reported in cds-snc/notification-terraform#128; SNS delivers across Regions, alarms do not).
+ */
+function alarmTopicIn(values: ConfigValues, region: string | undefined): string | undefined {
+  const arn = values.text('alarmTopicArn', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)');
+  const topicRegion = arn?.split(':')[3];
+  if (arn && region && topicRegion !== region) {
+    refuse(values.key('alarmTopicArn'), arn, `an SNS topic in the stack's Region ${region}: CloudWatch alarms only notify topics in their own Region (this one is in ${topicRegion})`);
+  }
+  return arn;
 }

@@ -21,6 +21,8 @@ export interface PlatformLimits {
   timeoutSources?: Partial<Record<TriggerKind, string>>;
   /** The largest provisioned / always-ready / minimum instance count accepted per function. */
   maxReservedInstances: number;
+  /** The largest per-function maximum instance count (`functions.<name>.maxInstances`); absent: the platform has none. */
+  maxInstances?: number;
   /** Deliveries of a queued message before the platform dead-letters it. */
   maxDeliveries: { min: number; max: number };
 }
@@ -40,8 +42,10 @@ export const awsLimits: PlatformLimits = {
   timeoutSources: {
     http: 'behind an API Gateway HTTP API, whose integrations time out at 30 s: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html',
   },
-  // Provisioned concurrency draws on the account's concurrency, 1,000 by default per Region.
-  maxReservedInstances: 1000,
+  // Provisioned concurrency draws on the account's concurrency, 1,000 by default per Region, of
+  // which Lambda keeps 100 unreserved: 900 at most, and across all functions together
+  // (infra/aws/concurrency.ts checks the sum).
+  maxReservedInstances: 900,
   // An SQS redrive policy's maxReceiveCount: 1 to 1,000 (SQS dead-letter queue documentation).
   maxDeliveries: { min: 1, max: 1000 },
 };
@@ -100,6 +104,9 @@ export const gcpLimits: PlatformLimits = {
   // Minimum instances are bounded by the maximum instances of a function, 1,000 per region
   // (https://cloud.google.com/functions/quotas).
   maxReservedInstances: 1000,
+  // serviceConfig.maxInstanceCount: the same 1,000 bounds the maximum; infra/gcp/options.ts sets the
+  // defaults and checks minimum <= maximum.
+  maxInstances: 1000,
   // A dead-letter policy's maxDeliveryAttempts "must be between 5 and 100" (Pub/Sub DeadLetterPolicy).
   maxDeliveries: { min: 5, max: 100 },
 };

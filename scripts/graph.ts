@@ -1,11 +1,13 @@
 /**
- * `npm run graph -- <stack> [--json] [--config key=value ...]`
+ * `npm run graph -- <stack> [--json] [--preview] [--config key=value ...]`
  *
  * Prints the resources `pulumi up` would create for a stack, with no cloud and no Pulumi CLI:
  * the program runs under Pulumi's mocks with the stack's config (Pulumi.yaml defaults, then
  * Pulumi.<stack>.yaml) and every registered resource is listed with its type, name, parent and
  * key inputs. It is not a diff against a deployed stack and it cannot see what a provider would
- * refuse or compute; that is `pulumi preview`'s job, with credentials.
+ * refuse or compute; that is `pulumi preview`'s job, with credentials. The Pulumi CLI's own config
+ * rules apply first (infra/offline/cli-config.ts); `--preview` runs the program as `pulumi preview`
+ * does, with every computed output unknown.
  */
 import { runStack, stackFiles } from '../infra/offline/run-stack';
 import type { RecordedResource } from '../infra/offline/recorder';
@@ -65,13 +67,15 @@ function table(rows: GraphRow[]): string {
   return [line(header), ...cells.map(line)].join('\n');
 }
 
-function parseArgs(argv: string[]): { stack?: string; json: boolean; overrides: Record<string, string> } {
+function parseArgs(argv: string[]): { stack?: string; json: boolean; preview: boolean; overrides: Record<string, string> } {
   const overrides: Record<string, string> = {};
   let stack: string | undefined;
   let json = false;
+  let preview = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
+    else if (arg === '--preview') preview = true;
     else if (arg === '--config') {
       const [key, ...rest] = (argv[++i] ?? '').split('=');
       if (!key || rest.length === 0) throw new Error('--config takes key=value');
@@ -79,7 +83,7 @@ function parseArgs(argv: string[]): { stack?: string; json: boolean; overrides: 
     } else if (!stack) stack = arg;
     else throw new Error(`unexpected argument ${arg}`);
   }
-  return { stack, json, overrides };
+  return { stack, json, preview, overrides };
 }
 
 export interface CommandResult {
@@ -90,21 +94,22 @@ export interface CommandResult {
 
 /** The command itself, callable in-process (tests) as well as from the command line. */
 export async function graphCommand(argv: string[]): Promise<CommandResult> {
-  const { stack, json, overrides } = parseArgs(argv);
+  const { stack, json, preview, overrides } = parseArgs(argv);
   if (!stack) {
-    return { code: 2, stdout: '', stderr: `usage: npm run graph -- <stack> [--json] [--config key=value]\nstacks: ${stackFiles().join(', ')}` };
+    return { code: 2, stdout: '', stderr: `usage: npm run graph -- <stack> [--json] [--preview] [--config key=value]\nstacks: ${stackFiles().join(', ')}` };
   }
   try {
-    const run = await runStack(stack, { overrides });
+    const run = await runStack(stack, { overrides, preview });
     const rows = graphRows(run.resources);
     const stdout = json
       ? JSON.stringify({ stack, resources: rows, outputs: plain(run.outputs) }, null, 2)
       : `${table(rows)}\n\n${rows.length} resources for stack ${stack} (offline, under mocks: names and inputs, not a diff).`;
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
-    // A config or package error is a RunError: its message is the whole story.
-    const e = error as Error & { __pulumiRunError?: boolean };
-    return { code: 1, stdout: '', stderr: e.__pulumiRunError ? e.message : String(e.stack) };
+    // A config or package error is a RunError, a stack file the CLI would refuse a CliConfigError:
+    // the message is the whole story.
+    const e = error as Error & { __pulumiRunError?: boolean; cliConfigError?: boolean };
+    return { code: 1, stdout: '', stderr: e.__pulumiRunError || e.cliConfigError ? e.message : String(e.stack) };
   }
 }
 

@@ -4,10 +4,18 @@
  * delivered again; after maxReceiveCount the queue's redrive policy moves it to the DLQ), a
  * permanent one is written to the DLQ at once with its reason and not retried.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ *
+ * A FIFO queue (records carry `attributes.MessageGroupId`) promises order within a message group.
+ * Lambda's contract for it: "stop processing messages after the first failure and return all
+ * failed and unprocessed messages in batchItemFailures" ("Implementing partial batch responses",
+ * same page). So each group runs its records one after another and, at the first record to be
+ * retried, reports it and every later record of its group unprocessed; groups still run side by
+ * side, and standard-queue records (no group) all at once, as before. A record dead-lettered (a
+ * permanent failure) is done: the group goes on, as it would once the redrive policy moved it.
  */
 import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
 import { reasonOf } from '../../handlers/errors';
-import { processOrder, type OrderResult, type OrdersDeps } from '../../handlers/orders';
+import { processOrder, type OrdersDeps } from '../../handlers/orders';
 import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
 import type { OrdersSettings } from '../../handlers/specs';
 import type { QueueMessage } from '../../handlers/events';
@@ -34,25 +42,31 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
   return async (event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse> => {
     const logger = deps.logger.child({ function: 'orders', correlation_id: context?.awsRequestId });
     const retry: string[] = [];
-    const handle = async (record: SqsRecord): Promise<OrderResult | undefined> => {
+    /** Handles one record; false when it is to be delivered again (then listed in `retry`). */
+    const handle = async (record: SqsRecord): Promise<boolean> => {
+      const again = await place(record);
+      if (again !== undefined) retry.push(again);
+      return again === undefined;
+    };
+    /** Places one record's order; the message id when it must be delivered again. */
+    const place = async (record: SqsRecord): Promise<string | undefined> => {
       let message: QueueMessage;
       try {
         message = queueMessage(record);
       } catch (err) {
         // A record that is not an SQS message (not an object, no body): it costs itself alone.
         // Throwing here would fail the whole batch, and every good record in it would run again.
-        await deadLetterMalformed(record, reasonOf(err));
-        return undefined;
+        return deadLetterMalformed(record, reasonOf(err));
       }
       const log = logger.child({ message_id: message.id });
       try {
-        return await processOrder(message, { ...deps, logger: log }, settings);
+        await processOrder(message, { ...deps, logger: log }, settings);
+        return undefined;
       } catch (err) {
         const decision = onFailure(err);
         if (decision.action === 'retry') {
           log.warn('order failed, will be retried', { reason: decision.reason, attempts: message.attempts });
-          retry.push(message.id);
-          return undefined;
+          return message.id;
         }
         try {
           await deadLetters.record(deadLetterForMessage('orders', message.body, decision.reason, message.attempts, deps.clock.now()));
@@ -60,30 +74,65 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
         } catch (dlqErr) {
           // Not written anywhere yet: let SQS deliver it again rather than lose it.
           log.error('dead letter not written, will be retried', { reason: reasonOf(dlqErr) });
-          retry.push(message.id);
+          return message.id;
         }
         return undefined;
       }
     };
-    const deadLetterMalformed = async (record: unknown, reason: string): Promise<void> => {
+    const deadLetterMalformed = async (record: unknown, reason: string): Promise<string | undefined> => {
       const id = messageIdOf(record);
       const log = logger.child({ message_id: id });
       try {
         await deadLetters.record(deadLetterForMessage('orders', originalTextOf(record), reason, attemptsOf(record), deps.clock.now()));
         log.warn('malformed record dead-lettered', { reason });
+        return undefined;
       } catch (dlqErr) {
         log.error('dead letter not written, will be retried', { reason: reasonOf(dlqErr) });
         // Without a messageId it cannot be listed; failing the invocation (the whole batch) is
         // then the only way not to lose it.
         if (id === undefined) throw dlqErr;
-        retry.push(id);
+        return id;
       }
     };
-    // Records are independent, so they run side by side; a conflict between two of them on one
-    // product is retried inside the ledger.
-    await Promise.all((Array.isArray(event?.Records) ? event.Records : []).map(handle));
+    /** A FIFO group in order: after the first record to retry, the rest are reported unprocessed. */
+    const handleGroup = async (group: SqsRecord[]): Promise<void> => {
+      for (const [i, record] of group.entries()) {
+        if (await handle(record)) continue;
+        const unprocessed = group.slice(i + 1);
+        for (const later of unprocessed) {
+          const id = messageIdOf(later);
+          if (id !== undefined) retry.push(id);
+          else await handle(later); // no id to report: dead-lettered as malformed instead of lost
+        }
+        if (unprocessed.length > 0) logger.warn('message group stopped at its first failure', { message_group_id: groupOf(record), unprocessed: unprocessed.length });
+        return;
+      }
+    };
+    const { groups, ungrouped } = byMessageGroup(Array.isArray(event?.Records) ? event.Records : []);
+    // Standard-queue records are independent, so they run side by side (a conflict between two of
+    // them on one product is retried inside the ledger); FIFO groups run side by side, each in order.
+    await Promise.all([...ungrouped.map(handle), ...[...groups.values()].map(handleGroup)]);
     return batchResponse(retry);
   };
+}
+
+/** A FIFO record's `MessageGroupId` (Lambda's SQS FIFO event: attributes.MessageGroupId), if any. */
+function groupOf(record: unknown): string | undefined {
+  const attributes = typeof record === 'object' && record !== null ? (record as Partial<SqsRecord>).attributes : undefined;
+  const id = typeof attributes === 'object' && attributes !== null ? attributes.MessageGroupId : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** FIFO records by message group, in batch order (SQS hands them over in order); the rest apart. */
+function byMessageGroup(records: SqsRecord[]): { groups: Map<string, SqsRecord[]>; ungrouped: SqsRecord[] } {
+  const groups = new Map<string, SqsRecord[]>();
+  const ungrouped: SqsRecord[] = [];
+  for (const record of records) {
+    const group = groupOf(record);
+    if (group === undefined) ungrouped.push(record);
+    else groups.set(group, [...(groups.get(group) ?? []), record]);
+  }
+  return { groups, ungrouped };
 }
 
 let ready: ReturnType<typeof createOrdersHandler> | undefined;

@@ -6,8 +6,9 @@
 import type { HttpRequest } from '../events';
 import type { UsersSettings } from '../specs';
 
-/** Headers a browser may send on a cross-origin request to this API. */
-const ALLOWED_REQUEST_HEADERS = 'authorization, content-type, if-match, if-none-match';
+/** Headers a browser may send on a cross-origin request to this API (API Gateway's CORS config lists the same). */
+export const allowedRequestHeaders = ['authorization', 'content-type', 'if-match', 'if-none-match'] as const;
+const ALLOWED_REQUEST_HEADERS = allowedRequestHeaders.join(', ');
 /** Response headers a browser script may read (ETag and Location are not CORS-safelisted). */
 const EXPOSED_HEADERS = 'etag, location';
 /** Browsers cap this anyway (Chromium at 7200 s); 10 minutes keeps policy changes quick. */

@@ -10,8 +10,8 @@ import * as sqs from '@pulumi/aws/sqs';
 import type { ServerlessFunction } from './function';
 
 export interface UploadBucketsArgs {
-  originalsBucket: string;
-  compressedBucket: string;
+  originalsBucket: pulumi.Input<string>;
+  compressedBucket: pulumi.Input<string>;
   originalsExpireDays: number;
   /** The images dead-letter queue's name. */
   deadLetterQueueName: string;
@@ -85,7 +85,7 @@ export class UploadBuckets extends pulumi.ComponentResource {
     }, { parent: this });
   }
 
-  private privateBucket(role: string, bucketName: string): s3.Bucket {
+  private privateBucket(role: string, bucketName: pulumi.Input<string>): s3.Bucket {
     const bucket = new s3.Bucket(`${this.baseName}-${role}`, { bucket: bucketName }, { parent: this });
     new s3.BucketPublicAccessBlock(`${this.baseName}-${role}-private`, {
       bucket: bucket.id,

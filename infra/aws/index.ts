@@ -9,8 +9,11 @@ import { awsEnvironment } from '../../adapters/aws/environment';
 import { settingName } from '../../handlers/settings';
 import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
+import { refuse } from '../config-values';
 import { readPackage } from '../packages';
 import { Alarms } from './alarms';
+import { checkWarmInstances } from './concurrency';
+import { defaultBucketName, defaultBucketNameProblem, s3BucketNameProblem, type BucketRole } from './bucket-names';
 import { UploadBuckets } from './buckets';
 import { ServerlessFunction, packageEntry } from './function';
 import { objectsOf } from './iam';
@@ -24,15 +27,32 @@ const itemActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateIte
 
 export function deployAws(config: StackConfig): Record<string, pulumi.Input<unknown>> {
   const prefix = config.namePrefix;
+  checkWarmInstances(config);
   const packages = (name: FunctionName) => readPackage(config.packagesDir, 'aws', name, packageEntry);
   const functionName = (name: FunctionName) => `${prefix}-${name}`;
   const accountId = getCallerIdentityOutput().accountId;
   const common = { logRetentionDays: config.aws.logRetentionDays, tracing: config.tracing };
 
+  const bucketName = (role: BucketRole): pulumi.Input<string> => {
+    const set = config.bucketNamesSet[role];
+    const source = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html';
+    if (set) {
+      const problem = s3BucketNameProblem(set);
+      if (problem) refuse(`${config.project}:${role}Bucket`, set, `an S3 bucket name with ${problem} (${source})`);
+      return set;
+    }
+    const problem = defaultBucketNameProblem(prefix, role);
+    if (problem) {
+      refuse(`${config.project}:namePrefix`, prefix, `a prefix that makes "${prefix}-${role}-<account id>" an S3 bucket name with ${problem} (${source}); or set ${role}Bucket`);
+    }
+    return defaultBucketName(prefix, role, accountId);
+  };
+
   const tables = new Tables('tables', { namePrefix: prefix, deletionProtection: config.deletionProtection });
   const uploads = new UploadBuckets('uploads', {
-    originalsBucket: config.originalsBucket,
-    compressedBucket: config.compressedBucket,
+    // S3 bucket names are global: unless the stack names them, they carry the account id.
+    originalsBucket: bucketName('originals'),
+    compressedBucket: bucketName('compressed'),
     originalsExpireDays: config.originalsExpireDays,
     deadLetterQueueName: `${prefix}-images-dead-letters`,
   });
@@ -76,6 +96,9 @@ export function deployAws(config: StackConfig): Record<string, pulumi.Input<unkn
       [env.users.usersTable]: tables.users.name,
       // The authorizer already checked the token; the core verifies it again to read the admin claim.
       ...(jwt ? { [settingName('users', 'jwtIssuer')]: jwt.issuer, [settingName('users', 'jwtAudience')]: jwt.audience } : {}),
+      // API Gateway owns CORS and replaces the function's CORS headers, but the preflight routes
+      // (users-api.ts) reach the function, which must answer an allowed origin's preflight 204.
+      ...(config.usersApi.corsOrigins.length > 0 ? { [settingName('users', 'corsOrigins')]: config.usersApi.corsOrigins.join(',') } : {}),
     },
     statements: [
       { sid: 'UserItems', actions: itemActions, resources: [tables.users.arn] },

@@ -5,17 +5,26 @@
  * serves the API's description.
  *
  * CORS is owned by API Gateway when the stack lists origins: an HTTP API with a CORS
- * configuration answers preflights itself and replaces the function's CORS headers, so the
- * function is deployed without USERS_CORS_ORIGINS and never sends them.
+ * configuration replaces the function's CORS headers with its own ("Configure CORS for HTTP APIs",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html). A route with
+ * an authorizer catches OPTIONS too, and a browser's preflight carries no Authorization header, so
+ * with a JWT authorizer it would be answered 401 and every cross-origin call would fail. The same
+ * page's remedy: an OPTIONS route without authorization, with an integration. Here that is the
+ * users function, which answers a preflight from an allowed origin with 204 (it is given the same
+ * origins, infra/aws/index.ts); API Gateway adds its configured headers to that answer. Without an
+ * authorizer the ANY routes catch OPTIONS the same way and hand the preflight to the function.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as apigatewayv2 from '@pulumi/aws/apigatewayv2';
 import * as lambda from '@pulumi/aws/lambda';
+import { allowedRequestHeaders } from '../../handlers/users/cors';
 import type { StackConfig } from '../config';
 import { awsLimits } from '../limits';
 import type { ServerlessFunction } from './function';
 
 export const userRoutes = ['ANY /users', 'ANY /users/{id}'] as const;
+/** Preflight routes, without authorization, added when the API has an authorizer. */
+export const preflightRoutes = ['OPTIONS /users', 'OPTIONS /users/{id}'] as const;
 /**
  * The API's OpenAPI description (handlers/users/openapi.ts), public as documentation is: no
  * authorizer even on a JWT stack. It holds no user data, and the core serves it without a token.
@@ -42,7 +51,9 @@ export class UsersApi extends pulumi.ComponentResource {
       corsConfiguration: origins.length > 0 ? {
         allowOrigins: origins,
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        allowHeaders: ['authorization', 'content-type', 'if-match'],
+        // Every header the API reads, or the preflight of a request carrying it fails (the
+        // conditional GET's If-None-Match included): the core's own list.
+        allowHeaders: [...allowedRequestHeaders],
         exposeHeaders: ['etag', 'location'],
         maxAge: 3600,
       } : undefined,
@@ -81,6 +92,15 @@ export class UsersApi extends pulumi.ComponentResource {
       target: pulumi.interpolate`integrations/${integration.id}`,
       authorizationType: 'NONE',
     }, parent));
+    // Preflights carry no token: with an authorizer on the ANY routes they need their own.
+    if (authorizer) {
+      routes.push(...preflightRoutes.map((routeKey, i) => new apigatewayv2.Route(`${name}-preflight-${i}`, {
+        apiId: this.api.id,
+        routeKey,
+        target: pulumi.interpolate`integrations/${integration.id}`,
+        authorizationType: 'NONE',
+      }, parent)));
+    }
 
     const stage = new apigatewayv2.Stage(`${name}-stage`, {
       apiId: this.api.id,

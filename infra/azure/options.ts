@@ -58,7 +58,11 @@ export function readAzureOptions(config: StackConfig): AzureOptions {
   const plans = Object.values(config.functions);
   const largestNeed = Math.max(...plans.map((p) => p.memoryMb));
   const smallestFit = instanceMemorySizes.find((size) => size >= largestNeed) ?? 4096;
-  const instanceMemoryMb = values.listed('instanceMemoryMb', instanceMemorySizes, smallestFit);
+  // 0, Pulumi.yaml's default, means "not set": an optional key needs a default or the Pulumi CLI
+  // requires it (docs/deploy-rules.md, The Pulumi engine).
+  const instanceMemoryMb = values.integer('instanceMemoryMb', 0, Math.max(...instanceMemorySizes), 0) === 0
+    ? smallestFit
+    : values.listed('instanceMemoryMb', instanceMemorySizes, smallestFit);
   if (instanceMemoryMb < largestNeed) {
     const needy = plans.find((p) => p.memoryMb === largestNeed)!.spec.name;
     refuse(values.key('instanceMemoryMb'), instanceMemoryMb, `${instanceMemorySizes.filter((s) => s >= largestNeed).join(' or ')}: the ${needy} function needs ${largestNeed} MB and all three share the app's instances`);

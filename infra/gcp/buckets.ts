@@ -9,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as pubsub from '@pulumi/gcp/pubsub';
 import * as serviceaccount from '@pulumi/gcp/serviceaccount';
 import * as storage from '@pulumi/gcp/storage';
+import type { BucketNames } from './bucket-names';
 import type { ServerlessFunction } from './function';
 import { accountId, bind, serviceAccountMember } from './iam';
 import { seconds } from './options';
@@ -17,8 +18,8 @@ export interface UploadBucketsArgs {
   project: string;
   region: string;
   namePrefix: string;
-  originalsBucket: string;
-  compressedBucket: string;
+  /** Physical names, unique per project by default (bucket-names.ts). */
+  names: BucketNames;
   originalsExpireDays: number;
   /** Let `pulumi destroy` delete buckets that still hold objects. */
   forceDestroy: boolean;
@@ -62,13 +63,13 @@ export class UploadBuckets extends pulumi.ComponentResource {
   constructor(private readonly baseName: string, private readonly args: UploadBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('multicloud:gcp:UploadBuckets', baseName, {}, opts);
     this.triggerRegion = args.region;
-    this.originals = this.privateBucket('originals', args.originalsBucket, args.forceDestroy, [
+    this.originals = this.privateBucket('originals', args.names.originals, args.forceDestroy, [
       { action: { type: 'Delete' }, condition: { age: args.originalsExpireDays } },
     ]);
-    this.compressed = this.privateBucket('compressed', args.compressedBucket, args.forceDestroy, []);
+    this.compressed = this.privateBucket('compressed', args.names.compressed, args.forceDestroy, []);
     // Packages only, so always deletable; a changed package is a new object and Pulumi deletes
     // the one it replaces.
-    this.source = this.privateBucket('source', `${args.namePrefix}-function-sources`, true, []);
+    this.source = this.privateBucket('source', args.names.sources, true, []);
 
     const dead = keptTopic(`${baseName}-dead-letters`, args.project, `${args.namePrefix}-images-dead-letters`, this, args.dependsOn);
     this.deadLetters = dead.topic;

@@ -45,6 +45,10 @@ export interface FunctionArgs {
   trigger?: EventTrigger;
   /** ALLOW_ALL for a public endpoint; ALLOW_INTERNAL_ONLY when only Google services call it. */
   ingress: 'ALLOW_ALL' | 'ALLOW_INTERNAL_ONLY';
+  /** The most instances the function scales out to (serviceConfig.maxInstanceCount). */
+  maxInstances: number;
+  /** Who Cloud Build builds as, and the grants that must exist before a build starts (build-identity.ts). */
+  build: { serviceAccount: pulumi.Input<string>; ready: pulumi.Resource[] };
   /** What must exist first (the project's APIs). */
   dependsOn: pulumi.Resource[];
 }
@@ -102,11 +106,15 @@ export class ServerlessFunction extends pulumi.ComponentResource {
         // The Functions Framework target each entry registers (`functions.http('users', ...)`).
         entryPoint: plan.spec.name,
         source: { storageSource: { bucket: args.sourceBucket, object: this.source.name } },
+        // The full resource name projects/<project>/serviceAccounts/<email> (provider docs: "The
+        // fully-qualified name of the service account to be used for building the container").
+        serviceAccount: args.build.serviceAccount,
       },
       serviceConfig: {
         availableMemory: availableMemory(plan.memoryMb),
         timeoutSeconds: plan.timeoutSeconds,
         minInstanceCount: plan.warmInstances,
+        maxInstanceCount: args.maxInstances,
         serviceAccountEmail: this.serviceAccount.email,
         // NODE_ENV=production: the Functions Framework answers a body it cannot parse through
         // Express's default error handler before our code runs (docs/adapters/gcp.md), and that
@@ -123,7 +131,7 @@ export class ServerlessFunction extends pulumi.ComponentResource {
         retryPolicy: 'RETRY_POLICY_RETRY',
         serviceAccountEmail: trigger.serviceAccountEmail,
       } : undefined,
-    }, { parent: this, dependsOn: [...args.dependsOn, ...roles] });
+    }, { parent: this, dependsOn: [...args.dependsOn, ...roles, ...args.build.ready] });
 
     this.functionName = this.function.name;
     this.url = this.function.url;

@@ -26,6 +26,8 @@ export type GrantTarget =
    * condition on the database's resource name (Firestore, "Configure access with IAM Conditions").
    */
   | { firestoreDatabase: pulumi.Input<string> }
+  /** A project-level grant narrowed by an IAM condition (a family of resources the stack does not own). */
+  | { projectIf: { title: string; expression: pulumi.Input<string> } }
   /** Roles that exist only at project level (eventarc.eventReceiver, the GCS agent's publisher). */
   | { project: true };
 
@@ -60,7 +62,13 @@ export function bind(name: string, project: string, member: pulumi.Input<string>
       },
     }, opts);
   }
+  if ('projectIf' in on) return new projects.IAMMember(name, { project, role, member, condition: on.projectIf }, opts);
   return new projects.IAMMember(name, { project, role, member }, opts);
+}
+
+/** `user:` or `serviceAccount:` for an email, as IAM members spell them. */
+export function memberOfEmail(email: string): string {
+  return email.endsWith('.gserviceaccount.com') ? `serviceAccount:${email}` : `user:${email}`;
 }
 
 /**

@@ -5,7 +5,9 @@
  * its service account holds roles on exactly the resources those variables point at.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { getClientOpenIdUserInfoOutput } from '@pulumi/gcp/organizations/getClientOpenIdUserInfo';
 import { getProjectOutput } from '@pulumi/gcp/organizations/getProject';
+import { ServiceIdentity } from '@pulumi/gcp/projects/serviceIdentity';
 import { getProjectServiceAccountOutput } from '@pulumi/gcp/storage/getProjectServiceAccount';
 import { gcpEnvironment } from '../../adapters/gcp/environment';
 import { settingName } from '../../handlers/settings';
@@ -13,11 +15,13 @@ import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
 import { readPackage } from '../packages';
 import { Alarms } from './alarms';
+import { BuildIdentity } from './build-identity';
 import { UploadBuckets } from './buckets';
 import { ServerlessFunction, packageEntry } from './function';
-import type { Grant } from './iam';
+import { memberOfEmail, type Grant } from './iam';
 import { readGcpOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
+import { PropagationWait, grantSettleSeconds } from './propagation-wait';
 import { ProjectServices } from './services';
 import { Tables } from './tables';
 import { UsersApi } from './users-api';
@@ -42,17 +46,21 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
   // the provider needs anyway to read back every projects.Service it enables. Without it the
   // preview stops here with Google's "API has not been used in project ... or it is disabled".
   const projectNumber = getProjectOutput({ projectId: project }).number;
-  const pubsubAgentEmail = pulumi.interpolate`service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 
   const services = new ProjectServices('services', { project });
   const dependsOn = services.ready;
+  // The Pub/Sub service agent (service-<number>@gcp-sa-pubsub) appears some time after the API is
+  // enabled; a binding naming it before then fails with "Service account ... does not exist".
+  // Generating the service identity creates it, and the bindings wait for that
+  // (Service Usage generateServiceIdentity; google_project_service_identity).
+  const pubsubAgent = new ServiceIdentity('pubsub-agent', { project, service: 'pubsub.googleapis.com' }, { dependsOn });
+  const pubsubAgentEmail = pubsubAgent.email;
   const tables = new Tables('tables', { project, location: region, namePrefix: prefix, deletionProtection: config.deletionProtection, dependsOn });
   const uploads = new UploadBuckets('uploads', {
     project,
     region,
     namePrefix: prefix,
-    originalsBucket: config.originalsBucket,
-    compressedBucket: config.compressedBucket,
+    names: options.buckets,
     originalsExpireDays: config.originalsExpireDays,
     forceDestroy: !config.deletionProtection,
     dependsOn,
@@ -60,14 +68,21 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
   uploads.allowStorageEvents(getProjectServiceAccountOutput({ project }, { dependsOn }).emailAddress, pubsubAgentEmail);
   const pipeline = new OrdersPipeline('orders-pipeline', { project, namePrefix: prefix, dependsOn });
 
+  // Cloud Build builds every function as the stack's own build identity, and the deployer (the
+  // account the provider authenticates as: google_client_openid_userinfo) may act as it.
+  const deployer = getClientOpenIdUserInfoOutput().email.apply(memberOfEmail);
+  const builder = new BuildIdentity('build', { project, region, namePrefix: prefix, projectNumber, sourceBucket: uploads.source.name, deployer, dependsOn });
+
   const env = gcpEnvironment;
-  const common = { project, region, namePrefix: prefix, sourceBucket: uploads.source.name };
+  const build = { serviceAccount: builder.accountName, ready: builder.ready };
+  const common = { project, region, namePrefix: prefix, sourceBucket: uploads.source.name, build };
   const dataEnv = { [env.common.projectId]: project, [env.common.firestoreDatabase]: tables.databaseName };
 
   const images = new ServerlessFunction('images', {
     ...common,
     functionName: `${prefix}-images`,
     plan: config.functions.images,
+    maxInstances: options.maxInstances.images,
     package: packages('images'),
     environment: {
       [env.common.projectId]: project,
@@ -89,7 +104,9 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     },
     // Reached only through Eventarc, which authenticates as the trigger's identity.
     ingress: 'ALLOW_ALL',
-    dependsOn: [...dependsOn, ...uploads.triggerReady],
+    // Eventarc checks the Cloud Storage agent's publisher role and the trigger identity when it
+    // creates the trigger; a role written a moment before is not visible yet (IAM propagation).
+    dependsOn: [...dependsOn, ...uploads.triggerReady, new PropagationWait('uploads-grants-settle', { after: uploads.triggerReady, seconds: grantSettleSeconds })],
   });
   uploads.allowTrigger(images);
 
@@ -98,6 +115,7 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     ...common,
     functionName: `${prefix}-users`,
     plan: config.functions.users,
+    maxInstances: options.maxInstances.users,
     package: packages('users'),
     environment: {
       ...dataEnv,
@@ -115,6 +133,7 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     ...common,
     functionName: `${prefix}-orders`,
     plan: config.functions.orders,
+    maxInstances: options.maxInstances.orders,
     package: packages('orders'),
     environment: {
       ...dataEnv,

@@ -5,8 +5,10 @@
  * checked against Cloud Functions' limits by `readStackConfig` (infra/limits.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
+import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
 import { ConfigValues, refuse } from '../config-values';
+import { readBucketNames, type BucketNames } from './bucket-names';
 
 export interface GcpOptions {
   project: string;
@@ -19,7 +21,27 @@ export interface GcpOptions {
   ordersMaxBackoffSeconds: number;
   /** Cloud Monitoring notification channels (resource names) the alert policies notify. */
   alertChannels: string[];
+  /** Bucket names, unique per project by default (bucket-names.ts). */
+  buckets: BucketNames;
+  /** Each function's maximum instance count (serviceConfig.maxInstanceCount). */
+  maxInstances: Record<FunctionName, number>;
 }
+
+/**
+ * Maximum instances when the stack sets none. Cloud Run functions serve one request per instance
+ * by default, so this is also the most requests a function handles at once. Scaling out costs
+ * nothing while idle, but a cap bounds the bill of a burst and the load on what the function
+ * writes to:
+ * - orders: every order updates the stock documents of its products in one transaction, and
+ *   Firestore sustains about one write per second on a single document
+ *   (https://cloud.google.com/firestore/docs/best-practices, "hotspots"); many instances racing on
+ *   one hot product abort each other's transactions until the conflict retries run out and good
+ *   orders are dead-lettered. Few instances keep contention low; a burst waits in the
+ *   subscription instead (Pub/Sub retries a push Cloud Run refuses with 429, with backoff).
+ * - users: interactive, each request short; 20 instances answer 20 requests at once.
+ * - images: 1 GiB each; 10 at once keeps a bulk upload from taking the region's memory quota.
+ */
+export const defaultMaxInstances: Record<FunctionName, number> = { images: 10, users: 20, orders: 5 };
 
 /** A Pub/Sub retry policy's backoffs: "between 0 and 600 seconds" (Subscription.RetryPolicy). */
 export const backoffRange = { min: 0, max: 600 } as const;
@@ -46,6 +68,16 @@ export function readGcpOptions(config: StackConfig): GcpOptions {
   // usersPublic itself is read (and checked) by readStackConfig: on every cloud it is the policy
   // pack's switch too.
   const usersPublic = config.usersApi.public;
+  // A browser sends its CORS preflight (OPTIONS) without credentials, and Cloud Run checks IAM
+  // before any code runs: a private function answers every preflight 403, so no browser can ever
+  // call it, whatever corsOrigins says ("CORS limitations",
+  // https://cloud.google.com/functions/docs/writing/write-http-functions#cors_limitations).
+  if (config.usersApi.corsOrigins.length > 0 && !usersPublic) {
+    refuse(values.key('corsOrigins'), config.usersApi.corsOrigins,
+      'empty while usersPublic is false: Cloud Run refuses the browser\'s credential-less CORS preflight with 403 before the function runs. ' +
+      'For browsers, set usersPublic true with jwtIssuer and jwtAudience (the function itself checks the bearer tokens), ' +
+      'or keep the function private and put a front end that authenticates in between (a back end of yours, or API Gateway / a load balancer with IAP holding an identity token for usersInvokers)');
+  }
 
   const minBackoff = values.integer('ordersMinBackoffSeconds', backoffRange.min, backoffRange.max, 10);
   const maxBackoff = values.integer('ordersMaxBackoffSeconds', backoffRange.min, backoffRange.max, 600);
@@ -59,11 +91,28 @@ export function readGcpOptions(config: StackConfig): GcpOptions {
   return {
     project,
     region,
+    buckets: readBucketNames(values, config.namePrefix, project),
+    maxInstances: readMaxInstances(config, values),
     usersInvokers: usersPublic ? ['allUsers', ...invokers] : invokers,
     ordersMinBackoffSeconds: minBackoff,
     ordersMaxBackoffSeconds: maxBackoff,
     alertChannels: channels,
   };
+}
+
+/** Each function's maximum, and its minimum (warmInstances) never above it: the API refuses min > max. */
+function readMaxInstances(config: StackConfig, values: ConfigValues): Record<FunctionName, number> {
+  const result = {} as Record<FunctionName, number>;
+  for (const [name, plan] of Object.entries(config.functions) as [FunctionName, StackConfig['functions'][FunctionName]][]) {
+    const max = plan.maxInstances ?? defaultMaxInstances[name];
+    if (plan.warmInstances > max) {
+      const source = plan.maxInstances === undefined ? `the default ${max}` : String(max);
+      refuse(values.key(`functions.${name}.warmInstances`), plan.warmInstances,
+        `at most functions.${name}.maxInstances (${source}): Cloud Run functions refuse a minimum instance count above the maximum. Raise functions.${name}.maxInstances too`);
+    }
+    result[name] = max;
+  }
+  return result;
 }
 
 /** Cloud Functions' memory as the API spells it: the tiers are MiB. */

@@ -10,7 +10,10 @@ import * as projects from '@pulumi/gcp/projects';
 /**
  * Cloud Functions 2nd gen builds with Cloud Build, stores images in Artifact Registry and runs
  * on Cloud Run; storage triggers go through Eventarc and Pub/Sub (Cloud Functions 2nd gen,
- * "Enable APIs"); IAM credentials signs the OIDC tokens of push deliveries.
+ * "Enable APIs"); IAM creates the service accounts and their policies, and is NOT on by default
+ * in a new project (403 SERVICE_DISABLED; "Custom Service Account for Cloud Build": "This feature
+ * requires the IAM API"); IAM credentials signs the OIDC tokens of push deliveries; Logging
+ * receives the build logs the build identity writes.
  */
 export const requiredServices = [
   'cloudfunctions.googleapis.com',
@@ -21,9 +24,43 @@ export const requiredServices = [
   'pubsub.googleapis.com',
   'firestore.googleapis.com',
   'storage.googleapis.com',
+  'iam.googleapis.com',
   'iamcredentials.googleapis.com',
+  'logging.googleapis.com',
   'monitoring.googleapis.com',
 ] as const;
+
+/**
+ * The APIs each resource type of the stack calls when Pulumi creates, reads or updates it, from
+ * each REST resource's host (`<api>.googleapis.com/v1/...`, the provider's resource docs). A type
+ * missing here fails test/infra/deploy-rules/gcp.test.ts, so a new resource type cannot be added
+ * without saying which API it needs. A Cloud Function also needs the APIs it builds and runs on.
+ */
+export const apisByResourceType: Record<string, readonly string[]> = {
+  'gcp:projects/service:Service': ['serviceusage.googleapis.com'],
+  // generateServiceIdentity is a Service Usage call; the service itself must be enabled first.
+  'gcp:projects/serviceIdentity:ServiceIdentity': ['serviceusage.googleapis.com', 'pubsub.googleapis.com'],
+  'gcp:projects/iAMMember:IAMMember': ['cloudresourcemanager.googleapis.com'],
+  'gcp:serviceaccount/account:Account': ['iam.googleapis.com'],
+  'gcp:serviceaccount/iAMMember:IAMMember': ['iam.googleapis.com'],
+  'gcp:storage/bucket:Bucket': ['storage.googleapis.com'],
+  'gcp:storage/bucketObject:BucketObject': ['storage.googleapis.com'],
+  'gcp:storage/bucketIAMMember:BucketIAMMember': ['storage.googleapis.com'],
+  'gcp:pubsub/topic:Topic': ['pubsub.googleapis.com'],
+  'gcp:pubsub/subscription:Subscription': ['pubsub.googleapis.com'],
+  'gcp:pubsub/topicIAMMember:TopicIAMMember': ['pubsub.googleapis.com'],
+  'gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember': ['pubsub.googleapis.com'],
+  'gcp:firestore/database:Database': ['firestore.googleapis.com'],
+  'gcp:cloudfunctionsv2/function:Function': [
+    'cloudfunctions.googleapis.com', 'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com',
+    'run.googleapis.com', 'logging.googleapis.com', 'eventarc.googleapis.com', 'pubsub.googleapis.com', 'iamcredentials.googleapis.com',
+  ],
+  'gcp:cloudrunv2/serviceIamMember:ServiceIamMember': ['run.googleapis.com'],
+  'gcp:monitoring/alertPolicy:AlertPolicy': ['monitoring.googleapis.com'],
+  // A stack that schedules anything must also enable Cloud Scheduler (off in a new project): the
+  // suite then fails until 'cloudscheduler.googleapis.com' is among the enabled services.
+  'gcp:cloudscheduler/job:Job': ['cloudscheduler.googleapis.com'],
+};
 
 /**
  * The APIs the stack needs before it can enable anything, so they are enabled by hand (README,

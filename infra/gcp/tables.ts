@@ -40,9 +40,15 @@ export class Tables extends pulumi.ComponentResource {
       type: 'FIRESTORE_NATIVE',
       pointInTimeRecoveryEnablement: 'POINT_IN_TIME_RECOVERY_ENABLED',
       deleteProtectionState: args.deletionProtection ? 'DELETE_PROTECTION_ENABLED' : 'DELETE_PROTECTION_DISABLED',
-      // Without protection `pulumi destroy` deletes the database; with it, Pulumi only forgets it.
-      deletionPolicy: args.deletionProtection ? 'ABANDON' : 'DELETE',
-    }, { parent: this, dependsOn: args.dependsOn });
+      // Without protection `pulumi destroy` deletes the database. With it, nothing may delete or
+      // replace it: a change that forces a replacement (another namePrefix or location) would
+      // otherwise create a new, empty database, point the functions at it, and then, with
+      // ABANDON, quietly forget the old one. Pulumi's `protect` stops such a plan before anything
+      // is created ("resource ... cannot be replaced/deleted because it is protected", already in
+      // `pulumi preview`); PREVENT makes the provider refuse the delete as well, should the
+      // resource be unprotected in the state (pulumi-gcp firestore.Database `deletionPolicy`).
+      deletionPolicy: args.deletionProtection ? 'PREVENT' : 'DELETE',
+    }, { parent: this, dependsOn: args.dependsOn, protect: args.deletionProtection });
     this.databaseName = this.database.name;
     this.registerOutputs({ database: this.databaseName });
   }

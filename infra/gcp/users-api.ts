@@ -13,6 +13,20 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ServerlessFunction } from './function';
 import { bind } from './iam';
 
+/**
+ * Organisations created since 3 May 2024 enforce domain-restricted sharing
+ * (`iam.allowedPolicyMemberDomains`, "secure by default" organisation policies), and IAM then
+ * refuses an `allUsers` member with "One or more users named in the policy do not belong to a
+ * permitted customer". Nothing in a project can see the organisation's effective policy without
+ * organisation-level rights, and the refusal comes from the provider, so the program cannot turn
+ * it into a message of its own: it warns before the binding is created, pointing to the fix.
+ */
+export const allUsersNotice =
+  'usersPublic grants allUsers roles/run.invoker on the users function. Where the organisation policy iam.allowedPolicyMemberDomains ' +
+  '(domain-restricted sharing, enforced by default in organisations created since May 2024) is enforced, Google refuses it with ' +
+  '"One or more users named in the policy do not belong to a permitted customer". ' +
+  'Allow all principals on this project first: README.md, "Deploy to Google Cloud", Prerequisites; docs/deploy-rules.md, Google Cloud.';
+
 export interface UsersApiArgs {
   project: string;
   fn: ServerlessFunction;
@@ -29,9 +43,11 @@ export class UsersApi extends pulumi.ComponentResource {
     // Named by the member, not its position: removing one caller does not rename the others.
     this.invokerBindings = args.invokers.map((member) => {
       const label = `invoker-${member.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-      return bind(`${name}-${label}`, args.project, member, {
+      const binding = bind(`${name}-${label}`, args.project, member, {
         label, role: 'roles/run.invoker', on: { service: args.fn.serviceName, location: args.fn.region },
       }, { parent: this });
+      if (member === 'allUsers') void pulumi.log.warn(allUsersNotice, binding);
+      return binding;
     });
     this.url = args.fn.url;
     this.registerOutputs({ url: this.url });

@@ -7,6 +7,8 @@
 import type { MockState } from './mock-state';
 
 export const gcpProjectNumber = '123456789012';
+/** The account the offline provider "authenticates" as (google_client_openid_userinfo). */
+export const gcpDeployerEmail = 'deployer@example.com';
 
 export function gcpState(type: string, name: string, inputs: Record<string, unknown>, region: string): MockState {
   const project = String(inputs.project ?? 'offline-project');
@@ -33,6 +35,11 @@ export function gcpState(type: string, name: string, inputs: Record<string, unkn
       const serviceConfig = { ...(inputs.serviceConfig as object), service: `projects/${project}/locations/${location}/services/${physical}`, uri: `https://${physical}-offline-${location}.a.run.app` };
       return { id: `projects/${project}/locations/${location}/functions/${physical}`, state: { ...state, serviceConfig, url: `https://${location}-${project}.cloudfunctions.net/${physical}`, state: 'ACTIVE' } };
     }
+    case 'gcp:projects/serviceIdentity:ServiceIdentity': {
+      // Agents are named service-<project number>@gcp-sa-<service>.iam.gserviceaccount.com.
+      const email = `service-${gcpProjectNumber}@gcp-sa-${String(inputs.service).split('.')[0]}.iam.gserviceaccount.com`;
+      return { id: `projects/${project}/services/${String(inputs.service)}`, state: { ...inputs, email, member: `serviceAccount:${email}` } };
+    }
     case 'gcp:monitoring/alertPolicy:AlertPolicy':
       return { id: `projects/${project}/alertPolicies/${name}`, state: { ...state, name: `projects/${project}/alertPolicies/${name}` } };
     default:
@@ -47,6 +54,9 @@ export function gcpCall(token: string): Record<string, unknown> | undefined {
   }
   if (token === 'gcp:storage/getProjectServiceAccount:getProjectServiceAccount') {
     return { emailAddress: `service-${gcpProjectNumber}@gs-project-accounts.iam.gserviceaccount.com`, member: `serviceAccount:service-${gcpProjectNumber}@gs-project-accounts.iam.gserviceaccount.com`, id: 'gcs-account' };
+  }
+  if (token === 'gcp:organizations/getClientOpenIdUserInfo:getClientOpenIdUserInfo') {
+    return { email: gcpDeployerEmail, id: gcpDeployerEmail };
   }
   return undefined;
 }

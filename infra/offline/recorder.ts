@@ -18,6 +18,8 @@ export interface RecordedResource {
   dependencies: string[];
   /** The dependencies that come from inputs, by input name. */
   propertyDependencies: Record<string, string[]>;
+  /** The `protect` resource option: the engine refuses to delete or replace the resource. */
+  protect: boolean;
 }
 
 interface RegisterRequest {
@@ -28,6 +30,7 @@ interface RegisterRequest {
   getObject(): unknown;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getProtect(): boolean | undefined;
 }
 type RegisterCallback = (err: unknown, response?: { getUrn(): string }) => void;
 interface MonitorPrototype {
@@ -75,6 +78,7 @@ function installWrapper(): void {
       parent: req.getParent() || undefined,
       dependencies: [...req.getDependenciesList()],
       propertyDependencies: {},
+      protect: req.getProtect() === true,
     };
     req.getPropertydependenciesMap().forEach((value, key) => {
       entry.propertyDependencies[key] = [...value.getUrnsList()];

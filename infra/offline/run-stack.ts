@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { projectRoot } from '../packages';
+import { configValue, mergeStackConfig, namespacedKey, projectConfigTypes, type StackValue } from './cli-config';
 import { cloudMocks } from './mock-state';
 import { startRecording, waitForRegistrations, type RecordedResource } from './recorder';
 
@@ -26,6 +27,12 @@ export interface RunOptions {
   overrides?: Record<string, unknown>;
   /** Keys to drop from the stack's config (to test a missing value). */
   remove?: string[];
+  /**
+   * Run as `pulumi preview` does (a pull request's check): every resource is new, so its id and
+   * every output the provider computes (ARNs, URLs...) are unknown and their `apply` callbacks
+   * never run. Default: as `pulumi up` does, every output known.
+   */
+  preview?: boolean;
 }
 
 const programDir = path.join(projectRoot, 'infra');
@@ -34,43 +41,55 @@ const offlineDir = path.join(programDir, 'offline');
 /** Placeholder for `secure:` values, which cannot be decrypted without the stack's secrets provider. */
 export const securePlaceholder = 'offline-secret';
 
-export function loadStackConfig(stack: string, root = projectRoot): { project: string; config: Record<string, string>; secretKeys: string[] } {
+/**
+ * The config the program sees, as `pulumi preview`/`up` build it: the stack file, with the run's
+ * overrides (`pulumi config set`) and removals (`pulumi config rm`), merged with Pulumi.yaml's
+ * declarations under the CLI's own rules (cli-config.ts): a declared key without `default` or
+ * `value` that the stack does not set stops the run here, as it stops the CLI.
+ */
+export function loadStackConfig(stack: string, root = projectRoot, options: RunOptions = {}): { project: string; config: Record<string, string>; secretKeys: string[] } {
   const projectFile = parse(readFileSync(path.join(root, 'Pulumi.yaml'), 'utf8')) as { name: string; config?: Record<string, unknown> };
   const project = projectFile.name;
+  const types = projectConfigTypes(project, projectFile.config);
   const stackPath = path.join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(stackPath)) throw new Error(`No stack file ${stackPath}: stacks here are ${stackFiles(root).join(', ') || 'none'}`);
   const stackFile = (parse(readFileSync(stackPath, 'utf8')) ?? {}) as { config?: Record<string, unknown> };
+  const values = new Map<string, StackValue>();
+  for (const [key, value] of Object.entries(stackFile.config ?? {})) {
+    const secure = value !== null && typeof value === 'object' && 'secure' in value;
+    // `secure:` values cannot be decrypted without the stack's secrets provider: a placeholder.
+    values.set(namespacedKey(project, key), secure ? { text: securePlaceholder, object: false, secure: true } : configValue(value));
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) values.delete(namespacedKey(project, key));
+    else values.set(namespacedKey(project, key), configValue(value));
+  }
+  for (const key of options.remove ?? []) values.delete(namespacedKey(project, key));
+
+  const merged = mergeStackConfig(stack, project, types, values);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [key, declared] of Object.entries(projectFile.config ?? {})) {
-    // Project-level config: `key: value` or `key: {type, default, description}`.
-    const value = declared !== null && typeof declared === 'object' && !Array.isArray(declared) ? (declared as { default?: unknown }).default : declared;
-    if (value !== undefined) config[namespaced(project, key)] = asConfigString(value);
-  }
-  for (const [key, value] of Object.entries(stackFile.config ?? {})) {
-    const full = namespaced(project, key);
-    if (value !== null && typeof value === 'object' && 'secure' in value) {
-      config[full] = securePlaceholder;
-      secretKeys.push(full);
-    } else {
-      config[full] = asConfigString(value);
-    }
+  for (const [key, value] of merged) {
+    config[key] = value.text;
+    if (value.secure) secretKeys.push(key);
   }
   return { project, config, secretKeys };
 }
 
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
-  const { project, config, secretKeys } = loadStackConfig(stack);
-  for (const [key, value] of Object.entries(options.overrides ?? {})) config[namespaced(project, key)] = asConfigString(value);
-  for (const key of options.remove ?? []) delete config[namespaced(project, key)];
+  const { project, config, secretKeys } = loadStackConfig(stack, projectRoot, options);
 
   const regionOf = (type: string) => {
     const mocks = cloudMocks[type.split(':')[0]];
     return mocks ? config[mocks.regionKey] ?? mocks.defaultRegion : '';
   };
-  // preview = false: in preview, outputs the mocks leave out are unknown and applies never run.
+  const preview = options.preview ?? false;
   await pulumi.runtime.setMocks({
     newResource: ({ type, name, inputs }) => {
+      // In preview the engine knows a new resource's inputs and nothing else: no id, no computed
+      // output. Outputs a mock leaves out are unknown in preview (@pulumi/pulumi runtime/rpc.ts,
+      // resolveProperties). Provider functions (call) still run in preview, as invokes do.
+      if (preview) return { id: undefined, state: inputs };
       const mocks = cloudMocks[type.split(':')[0]];
       return mocks ? mocks.state(type, name, inputs, regionOf(type)) : { id: `${name}-id`, state: inputs };
     },
@@ -80,7 +99,7 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
       if (!answer) throw new Error(`The offline mocks do not answer ${token}: add it to infra/offline`);
       return answer;
     },
-  }, project, stack, false);
+  }, project, stack, preview);
   pulumi.runtime.setAllConfig(config, secretKeys);
 
   const resources = startRecording();
@@ -117,13 +136,4 @@ function forgetProgram(): void {
       delete require.cache[file];
     }
   }
-}
-
-function namespaced(project: string, key: string): string {
-  return key.includes(':') ? key : `${project}:${key}`;
-}
-
-/** Config values reach the program as strings; structured ones as JSON, as the CLI passes them. */
-function asConfigString(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -28,10 +28,19 @@ const azureBroadRoles: Record<string, string> = {
 const gcpBasicRoles = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
 /** Roles that may be granted on the whole project, each with the reason. */
-export const projectWideRoles: Record<string, { reason: string; needsCondition?: boolean }> = {
+export const projectWideRoles: Record<string, { reason: string; needsCondition?: boolean; conditionExample?: string }> = {
   'roles/pubsub.publisher': { reason: 'the Cloud Storage service agent publishes Eventarc storage events; Google documents the grant on the project: https://cloud.google.com/eventarc/docs/run/create-trigger-storage-gcloud' },
   'roles/eventarc.eventReceiver': { reason: 'an Eventarc trigger\'s service account receives events; the role is granted on the project: https://cloud.google.com/eventarc/docs/roles-permissions' },
   'roles/datastore.user': { reason: 'Firestore has no per-database IAM resource; an IAM condition on resource.name limits it to the one database', needsCondition: true },
+  // The Google Cloud build identity (infra/gcp/build-identity.ts), from "Custom Service Account for
+  // Cloud Build": https://cloud.google.com/functions/docs/securing/build-custom-sa
+  'roles/logging.logWriter': { reason: 'the build identity writes the build logs; log writing is granted on the project' },
+  'roles/artifactregistry.writer': { reason: 'the build identity pushes images to gcf-artifacts, the repository Cloud Functions creates at the first deployment (no resource to grant on before it)' },
+  'roles/storage.objectViewer': {
+    reason: 'the build identity reads the source Cloud Functions stages in its own gcf-v2-sources-<number>-<region> bucket; an IAM condition on resource.name limits it to that bucket',
+    needsCondition: true,
+    conditionExample: 'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-<number>-<region>")',
+  },
 };
 
 interface Statement {
@@ -91,7 +100,8 @@ function gcp(resources: readonly StackResource[]): Violation[] {
     if (!allowed && !gcpBasicRoles.includes(role)) {
       found.push(violation(name, grant, `grants ${role} on the whole project: grant it on the bucket, topic, subscription or service it serves (project-wide only: ${Object.keys(projectWideRoles).join(', ')})`));
     } else if (allowed?.needsCondition && !(grant.props.condition as { expression?: string } | undefined)?.expression) {
-      found.push(violation(name, grant, `grants ${role} on the whole project without an IAM condition: add condition { expression: 'resource.name == "projects/<project>/databases/<database>"' }`));
+      const example = allowed.conditionExample ?? 'resource.name == "projects/<project>/databases/<database>"';
+      found.push(violation(name, grant, `grants ${role} on the whole project without an IAM condition: add condition { expression: '${example}' }`));
     }
   }
   return found;

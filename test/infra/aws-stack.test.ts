@@ -90,11 +90,13 @@ describe('infra: the AWS dev stack under mocks', function () {
   it('sets exactly the environment names the AWS adapters read', () => {
     const env = (fn: string) => (r.get(T.fn, `${fn}-function`).inputs.environment as { variables: Record<string, string> }).variables;
     expect(env('images')).to.deep.equal({
-      [awsEnvironment.images.originalsBucket]: 'mcf-dev-originals',
-      [awsEnvironment.images.compressedBucket]: 'mcf-dev-compressed',
+      [awsEnvironment.images.originalsBucket]: 'mcf-dev-originals-123456789012',
+      [awsEnvironment.images.compressedBucket]: 'mcf-dev-compressed-123456789012',
       [awsEnvironment.images.deadLetterQueueUrl]: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-images-dead-letters`,
     });
-    expect(env('users')).to.deep.equal({ [awsEnvironment.users.usersTable]: 'mcf-dev-users-table' });
+    // The ANY routes catch a browser's preflight and hand it to the function, which must answer an
+    // allowed origin 204: it knows the origins the API lists (infra/aws/users-api.ts).
+    expect(env('users')).to.deep.equal({ [awsEnvironment.users.usersTable]: 'mcf-dev-users-table', [settingName('users', 'corsOrigins')]: 'http://localhost:5173' });
     expect(env('orders')).to.deep.equal({
       [awsEnvironment.orders.ordersTable]: 'mcf-dev-orders-table',
       [awsEnvironment.orders.paymentsQueueUrl]: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-payments-queue`,
@@ -112,9 +114,9 @@ describe('infra: the AWS dev stack under mocks', function () {
     const resourcesBySid = (fn: string) => Object.fromEntries(statements(r, fn).map((s) => [s.Sid, s.Resource]));
     expect(resourcesBySid('images')).to.deep.equal({
       WriteOwnLogs: [logs('images')],
-      ReadOriginals: ['arn:aws:s3:::mcf-dev-originals/*'],
-      CheckAndWriteCompressed: ['arn:aws:s3:::mcf-dev-compressed/*'],
-      TellMissingObjects: ['arn:aws:s3:::mcf-dev-originals', 'arn:aws:s3:::mcf-dev-compressed'],
+      ReadOriginals: ['arn:aws:s3:::mcf-dev-originals-123456789012/*'],
+      CheckAndWriteCompressed: ['arn:aws:s3:::mcf-dev-compressed-123456789012/*'],
+      TellMissingObjects: ['arn:aws:s3:::mcf-dev-originals-123456789012', 'arn:aws:s3:::mcf-dev-compressed-123456789012'],
       SendDeadLetters: [queue('mcf-dev-images-dead-letters')],
       SendTraces: ['*'],
     });
@@ -141,8 +143,8 @@ describe('infra: the AWS dev stack under mocks', function () {
 
   it('blocks public access to both buckets and encrypts them', () => {
     for (const b of ['originals', 'compressed']) {
-      expect(r.get(T.bucket, `uploads-${b}`).inputs.bucket).to.equal(`mcf-dev-${b}`);
-      expect(r.get(T.publicBlock, `uploads-${b}-private`).inputs).to.include({ bucket: `mcf-dev-${b}`, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      expect(r.get(T.bucket, `uploads-${b}`).inputs.bucket).to.equal(`mcf-dev-${b}-123456789012`);
+      expect(r.get(T.publicBlock, `uploads-${b}-private`).inputs).to.include({ bucket: `mcf-dev-${b}-123456789012`, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
       const rules = r.get(T.encryption, `uploads-${b}-encryption`).inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
       expect(rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).to.equal('AES256');
     }
@@ -150,7 +152,7 @@ describe('infra: the AWS dev stack under mocks', function () {
 
   it('expires originals after 30 days and never the compressed images', () => {
     const lifecycles = r.ofType(T.lifecycle);
-    expect(lifecycles.map((l) => l.inputs.bucket)).to.deep.equal(['mcf-dev-originals']);
+    expect(lifecycles.map((l) => l.inputs.bucket)).to.deep.equal(['mcf-dev-originals-123456789012']);
     expect(lifecycles[0].inputs.rules).to.deep.include({ id: 'expire-originals', status: 'Enabled', filter: { prefix: '' }, expiration: { days: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } });
   });
 
@@ -158,11 +160,11 @@ describe('infra: the AWS dev stack under mocks', function () {
     const notifications = r.ofType(T.notification);
     expect(notifications).to.have.length(1);
     const n = notifications[0];
-    expect(n.inputs.bucket).to.equal('mcf-dev-originals');
+    expect(n.inputs.bucket).to.equal('mcf-dev-originals-123456789012');
     // No suffix filter: S3's are case-sensitive, the core filters suffixes case-insensitively.
     expect(n.inputs.lambdaFunctions).to.deep.equal([{ lambdaFunctionArn: `arn:aws:lambda:${region}:${account}:function:mcf-dev-images`, events: ['s3:ObjectCreated:*'] }]);
     expect(r.dependenciesOf(n).map((d) => d.name)).to.include('uploads-invoke');
-    expect(r.get(T.permission, 'uploads-invoke').inputs).to.include({ action: 'lambda:InvokeFunction', function: 'mcf-dev-images', principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::mcf-dev-originals', sourceAccount: account });
+    expect(r.get(T.permission, 'uploads-invoke').inputs).to.include({ action: 'lambda:InvokeFunction', function: 'mcf-dev-images', principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::mcf-dev-originals-123456789012', sourceAccount: account });
   });
 
   it('retries asynchronous image events, then sends them to the images dead-letter queue', () => {
@@ -235,8 +237,8 @@ describe('infra: the AWS dev stack under mocks', function () {
 
   it('exports the API URL, bucket names, queue URLs, topic ARN and function names', () => {
     expect(run.outputs).to.deep.include({
-      originalsBucketName: 'mcf-dev-originals',
-      compressedBucketName: 'mcf-dev-compressed',
+      originalsBucketName: 'mcf-dev-originals-123456789012',
+      compressedBucketName: 'mcf-dev-compressed-123456789012',
       ordersQueueUrl: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-orders-queue`,
       paymentsQueueUrl: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-payments-queue`,
       functionNames: { images: 'mcf-dev-images', users: 'mcf-dev-users', orders: 'mcf-dev-orders' },

@@ -13,7 +13,8 @@ import { fakePackages, itRefuses, removeDir, runError, runWith, type RefusalCase
 const key = (k: string) => `"multicloud-functions:${k}"`;
 
 const cases: RefusalCase[] = [
-  { rule: 'cloud is required', remove: ['cloud'], says: [key('cloud'), 'is undefined', 'one of aws, azure, gcp'] },
+  // Pulumi.yaml declares cloud without a default: the CLI requires it (pulumi/pulumi config.go, mergeConfig).
+  { rule: 'cloud is required', remove: ['cloud'], byCli: true, says: ["Stack 'dev' is missing configuration value 'cloud'"] },
   { rule: 'cloud is one of three', overrides: { cloud: 'oracle' }, says: [key('cloud'), '"oracle"', 'one of aws, azure, gcp'] },
   { rule: 'originals and compressed differ', overrides: { originalsBucket: 'same-bucket', compressedBucket: 'same-bucket' }, says: [key('compressedBucket'), '"same-bucket"', 'a bucket other than originalsBucket', 'trigger itself forever'] },
   { rule: 'bucket names are valid', overrides: { originalsBucket: 'Uploads_Bucket' }, says: [key('originalsBucket'), '"Uploads_Bucket"', '3-63 lower-case letters'] },
@@ -26,11 +27,13 @@ const cases: RefusalCase[] = [
   { rule: 'the HTTP timeout stays capped at Lambda\'s 900 s too', overrides: { functions: { users: { timeoutSeconds: 900 } } }, says: [key('functions.users.timeoutSeconds'), 'is 900', 'from 1 to 30 s for a http function'] },
   { rule: 'functions are the spec names', overrides: { functions: { billing: { memoryMb: 256 } } }, says: [key('functions.billing'), 'a function name: images, users, orders'] },
   { rule: 'function fields are known', overrides: { functions: { users: { memory: 512 } } }, says: [key('functions.users.memory'), '512', 'a field of memoryMb, timeoutSeconds, warmInstances'] },
-  { rule: 'warm instances are a count', overrides: { functions: { users: { warmInstances: -1 } } }, says: [key('functions.users.warmInstances'), '-1', 'an integer from 0 to 1000'] },
+  { rule: 'warm instances are a count', overrides: { functions: { users: { warmInstances: -1 } } }, says: [key('functions.users.warmInstances'), '-1', 'an integer from 0 to 900'] },
   { rule: 'functions is an object', overrides: { functions: '[1]' }, says: [key('functions'), 'an object'] },
   { rule: 'maxDeliveries within SQS maxReceiveCount', overrides: { maxDeliveries: 0 }, says: [key('maxDeliveries'), '"0"', 'an integer from 1 to 1000'] },
-  { rule: 'originals expire after whole days', overrides: { originalsExpireDays: 'thirty' }, says: [key('originalsExpireDays'), '"thirty"', 'an integer from 1 to 3650'] },
-  { rule: 'tracing is a boolean', overrides: { tracing: 'yes' }, says: [key('tracing'), '"yes"', 'true or false'] },
+  // Values not of the type Pulumi.yaml declares: the CLI refuses them first (validateStackConfigValues).
+  { rule: 'originals expire after whole days', overrides: { originalsExpireDays: 'thirty' }, byCli: true, says: ["Stack 'dev' with configuration key 'originalsExpireDays' must be of type 'integer'"] },
+  { rule: 'originals expire after at least a day', overrides: { originalsExpireDays: 0 }, says: [key('originalsExpireDays'), '"0"', 'an integer from 1 to 3650'] },
+  { rule: 'tracing is a boolean', overrides: { tracing: 'yes' }, byCli: true, says: ["Stack 'dev' with configuration key 'tracing' must be of type 'boolean'"] },
   { rule: 'log retention is a CloudWatch value', overrides: { logRetentionDays: 10 }, says: [key('logRetentionDays'), '"10"', 'one of 1, 3, 5, 7, 14, 30'] },
   { rule: 'async retries 0-2', overrides: { imagesRetryAttempts: 3 }, says: [key('imagesRetryAttempts'), '"3"', 'an integer from 0 to 2'] },
   { rule: 'async event age 60-21600 s', overrides: { imagesMaxEventAgeSeconds: 30 }, says: [key('imagesMaxEventAgeSeconds'), '"30"', 'an integer from 60 to 21600'] },
@@ -39,8 +42,8 @@ const cases: RefusalCase[] = [
   { rule: 'JWT issuer needs an audience', overrides: { jwtIssuer: 'https://issuer.example' }, says: [key('jwtAudience'), 'an audience when jwtIssuer is set'] },
   { rule: 'throttling is bounded', overrides: { throttleBurstLimit: 0 }, says: [key('throttleBurstLimit'), '"0"', 'an integer from 1 to 5000'] },
   { rule: 'the alarm topic is an SNS ARN', overrides: { alarmTopicArn: 'alarms' }, says: [key('alarmTopicArn'), '"alarms"', 'an SNS topic ARN'] },
-  { rule: 'CORS origins are strings', overrides: { corsOrigins: [1] }, says: [key('corsOrigins'), 'a list of strings'] },
-  { rule: 'usersPublic is a boolean', overrides: { usersPublic: 'yes' }, says: [key('usersPublic'), '"yes"', 'true or false'] },
+  { rule: 'CORS origins are strings', overrides: { corsOrigins: [1] }, byCli: true, says: ["Stack 'dev' with configuration key 'corsOrigins' must be of type 'array<string>'"] },
+  { rule: 'usersPublic is a boolean', overrides: { usersPublic: 'yes' }, byCli: true, says: ["Stack 'dev' with configuration key 'usersPublic' must be of type 'boolean'"] },
   // No authorizer without an issuer: the API would be open without the stack saying so.
   { rule: 'a users API without tokens is declared public', remove: ['usersPublic'], says: [key('usersPublic'), 'is false', 'allowed is true when jwtIssuer is unset: the aws users API then checks no token', 'Set jwtIssuer and jwtAudience'] },
   { rule: 'a users API without tokens cannot be private', overrides: { usersPublic: false }, says: [key('usersPublic'), 'is false', 'true when jwtIssuer is unset'] },

@@ -90,6 +90,11 @@ export interface RefusalCase {
   remove?: string[];
   /** Fragments the message must contain: the key, the value, what is allowed. */
   says: string[];
+  /**
+   * The Pulumi CLI refuses this config before the program runs (a declared key missing, or a value
+   * not of its declared type: infra/offline/cli-config.ts), with its own message.
+   */
+  byCli?: boolean;
 }
 
 /** One test per rule: the stack run with the case's config stops with a RunError saying each fragment. */
@@ -97,7 +102,8 @@ export function itRefuses(stack: string, packagesDir: () => string, cases: reado
   for (const c of cases) {
     it(`refuses: ${c.rule}`, async () => {
       const error = await runError(stack, packagesDir(), { overrides: c.overrides, remove: c.remove });
-      expect(pulumi.RunError.isInstance(error), error.stack).to.equal(true);
+      if (c.byCli) expect(error.name, error.stack).to.equal('CliConfigError');
+      else expect(pulumi.RunError.isInstance(error), error.stack).to.equal(true);
       for (const fragment of c.says) expect(error.message).to.include(fragment);
     });
   }

@@ -53,7 +53,10 @@ describe('policy: least-privilege', function () {
 
   it('Google Cloud: a project-wide role off the allow-list, the database role without its condition, a basic role', () => {
     const storageAdmin = adding(gcp, 'gcp:projects/iAMMember:IAMMember', 'images-admin', { project: 'my-mcf-dev-project', member: 'serviceAccount:mcf-dev-gcp-images@my-mcf-dev-project.iam.gserviceaccount.com', role: 'roles/storage.admin' });
-    expect(check(rule, storageAdmin)).to.deep.equal(['gcp:projects/iAMMember:IAMMember "images-admin": grants roles/storage.admin on the whole project: grant it on the bucket, topic, subscription or service it serves (project-wide only: roles/pubsub.publisher, roles/eventarc.eventReceiver, roles/datastore.user)']);
+    expect(check(rule, storageAdmin)).to.deep.equal(['gcp:projects/iAMMember:IAMMember "images-admin": grants roles/storage.admin on the whole project: grant it on the bucket, topic, subscription or service it serves (project-wide only: roles/pubsub.publisher, roles/eventarc.eventReceiver, roles/datastore.user, roles/logging.logWriter, roles/artifactregistry.writer, roles/storage.objectViewer)']);
+    // The build identity reads Cloud Functions' staged sources through a condition, never every bucket.
+    const everyBucket = withProps(gcp, 'gcp:projects/iAMMember:IAMMember', 'build-reads-staged-sources', (p) => ({ ...p, condition: undefined }));
+    expect(check(rule, everyBucket)).to.have.length(1).and.to.match(/build-reads-staged-sources.*roles\/storage.objectViewer on the whole project without an IAM condition: add condition \{ expression: 'resource.name.startsWith\("projects\/_\/buckets\/gcf-v2-sources-/);
     const unconditioned = withProps(gcp, 'gcp:projects/iAMMember:IAMMember', 'users-uses-database', (p) => ({ ...p, condition: undefined }));
     expect(check(rule, unconditioned)).to.have.length(1).and.to.match(/users-uses-database.*roles\/datastore.user on the whole project without an IAM condition: add condition/);
     const editor = withProps(gcp, 'gcp:storage/bucketIAMMember:BucketIAMMember', 'images-reads-originals', (p) => ({ ...p, role: 'roles/editor' }));

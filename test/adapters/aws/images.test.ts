@@ -1,6 +1,8 @@
 /** The images entry point on real S3 notifications, with s3rver and fauxqs behind it. */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { createImagesHandler } from '../../../adapters/aws/images';
 import type { S3Event } from '../../../adapters/aws/events/object-created';
@@ -8,6 +10,7 @@ import { S3BlobStore } from '../../../adapters/aws/ports/blob-store';
 import { SqsDeadLetters } from '../../../adapters/aws/ports/dead-letters';
 import { drain } from '../../support/aws-queues';
 import { eventFixture, imageFixture } from '../../support/fixtures';
+import { recordingLogger } from '../../support/reliability-events';
 import { imagesHarness } from './harness';
 
 type Harness = Awaited<ReturnType<typeof imagesHarness>>;
@@ -26,6 +29,39 @@ describe('aws images entry point', function () {
     // The second record's key arrives form-encoded ("New+File.jpg"): the object is "New File.jpg".
     await put(originals, 'New File.jpg', imageFixture('corrupt-truncated-progressive.jpg'));
     await put(captured, 'b21b84d653bb07b05b1e6b33684dc11b', imageFixture('tiny-1x1.png'));
+    await put(originals, 'routed/by eventbridge.jpg', imageFixture('exif-orientation-Landscape_6.jpg'));
+    await put(originals, 'queued photo.png', imageFixture('tiny-1x1.png'));
+  });
+
+  // Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html: one bucket has one
+  // notification configuration, so S3 events are often routed through EventBridge instead.
+  it('compresses an image announced by an EventBridge "Object Created" event', async () => {
+    const event = JSON.parse(readFileSync(path.join(__dirname, 'events', 'payloads', 'eventbridge-s3-object-created.json'), 'utf8')) as Record<string, unknown>;
+    const detail = event.detail as { object: Record<string, unknown> };
+    const routed = { ...event, detail: { ...detail, bucket: { name: originals }, object: { ...detail.object, key: 'routed/by eventbridge.jpg' } } };
+    const summary = await createImagesHandler(h.wiring)(routed, { awsRequestId: 'eb' });
+    expect(summary.results.map((r) => [r.key, r.outcome])).to.deep.equal([['routed/by eventbridge.jpg', 'compressed']]);
+    expect(await new S3BlobStore(h.s3.s3).get('compressed-images', 'compressed/routed/by eventbridge.jpg')).to.not.equal(undefined);
+  });
+
+  // Source: S3 -> SQS -> Lambda: the SQS message body is the S3 notification (notification-content-structure.html).
+  it('compresses an image whose S3 notification arrives in an SQS message', async () => {
+    const notification = eventFixture<{ Records: Record<string, unknown>[] }>('aws', 's3-put-real-capture.json');
+    const record = notification.Records[0] as { s3: { bucket: Record<string, unknown>; object: Record<string, unknown> } };
+    const body = JSON.stringify({ Records: [{ ...record, s3: { ...record.s3, bucket: { ...record.s3.bucket, name: originals }, object: { ...record.s3.object, key: 'queued+photo.png' } } }] });
+    const { Records: [sqsRecord] } = eventFixture<{ Records: Record<string, unknown>[] }>('aws', 'sqs-1-record-message-attributes.json');
+    const summary = await createImagesHandler(h.wiring)({ Records: [{ ...sqsRecord, body }] });
+    expect(summary.results.map((r) => [r.key, r.outcome])).to.deep.equal([['queued photo.png', 'compressed']]);
+    expect(await drain(h.sqs, h.deadLetters.url)).to.deep.equal([]);
+  });
+
+  it('logs any other event (a schedule) with the reason, in one line, and writes nothing', async () => {
+    const lines = recordingLogger();
+    const wiring = { ...h.wiring, deps: { ...h.wiring.deps, logger: lines } };
+    const summary = await createImagesHandler(wiring)(eventFixture('aws', 'eventbridge-scheduled-event.json'), { awsRequestId: 'cron' });
+    expect(summary).to.deep.equal({ results: [], deadLettered: [], ignored: ['the event is an EventBridge "Scheduled Event" event from aws.events'] });
+    expect(lines.lines).to.deep.equal([{ msg: 'event ignored', function: 'images', correlation_id: 'cron', reason: 'the event is an EventBridge "Scheduled Event" event from aws.events' }]);
+    expect(await drain(h.sqs, h.deadLetters.url)).to.deep.equal([]);
   });
 
   it('handles every record: compresses the good image and dead-letters the corrupt one', async () => {
@@ -47,7 +83,7 @@ describe('aws images entry point', function () {
     const record = event.Records![0];
     const broken = { Records: [{ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: undefined } } }] } as unknown as S3Event;
     const summary = await createImagesHandler(h.wiring)(broken);
-    expect(summary).to.deep.equal({ results: [], deadLettered: [{ key: '', reason: 'S3 record has no object key' }] });
+    expect(summary).to.deep.equal({ results: [], deadLettered: [{ key: '', reason: 'S3 record has no object key' }], ignored: [] });
     const letters = (await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body));
     expect(letters).to.have.length(1);
     expect(letters[0]).to.include({ function: 'images', bucket: captured, object_key: '', reason: 'S3 record has no object key' });

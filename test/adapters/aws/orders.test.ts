@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { createOrdersHandler } from '../../../adapters/aws/orders';
 import { SqsDeadLetters } from '../../../adapters/aws/ports/dead-letters';
+import { TransientError } from '../../../handlers/errors';
+import type { PlaceOrderRequest } from '../../../handlers/ports/order-ledger';
 import type { SqsEvent, SqsRecord } from '../../../adapters/aws/events/queue-message';
 import { drain } from '../../support/aws-queues';
 import { eventFixture } from '../../support/fixtures';
@@ -109,6 +111,76 @@ describe('aws orders entry point', function () {
     expect(await h.ledger.getStock(product)).to.equal(3);
     await drain(h.sqs, h.payments.url);
     await drain(h.sqs, h.events.queue.url);
+  });
+
+  describe('FIFO queues (records carry MessageGroupId)', () => {
+    /** A FIFO record: Lambda's SQS FIFO event carries MessageGroupId, SequenceNumber and MessageDeduplicationId (with-sqs.html). */
+    const fifo = (body: string, group: string, sequence: number): SqsRecord => {
+      const r = recordWith(body);
+      return { ...r, attributes: { ...r.attributes, MessageGroupId: group, SequenceNumber: String(18849496460467696128n + BigInt(sequence)), MessageDeduplicationId: r.messageId } };
+    };
+    /** The harness's ledger, with placeOrder failing transiently for some orders and every call logged. */
+    const ledgerFailing = (failing: Set<string>, calls: string[]) => {
+      const ledger = h.wiring.deps.ledger;
+      return new Proxy(ledger, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (prop !== 'placeOrder' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+          return async (request: PlaceOrderRequest, ...rest: unknown[]) => {
+            const id = request.order.order_id;
+            calls.push(`start ${id}`);
+            try {
+              if (failing.has(id)) throw new TransientError(`ledger unavailable for ${id}`);
+              return await (value as (...a: unknown[]) => Promise<unknown>).call(target, request, ...rest);
+            } finally {
+              calls.push(`end ${id}`);
+            }
+          };
+        },
+      });
+    };
+
+    // Source: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html, "Implementing
+    // partial batch responses": with FIFO, stop at the first failure and return it and every unprocessed message.
+    it('stops a group at its first failure and reports it and every later record of that group; other groups go on', async () => {
+      const product = `sku-${randomUUID().slice(0, 8)}`;
+      await h.ledger.setStock(product, 10);
+      const [a1, a2, a3, b1] = [order(product, 1), order(product, 1), order(product, 1), order(product, 1)];
+      const records = [fifo(a1.body, 'A', 1), fifo(b1.body, 'B', 2), fifo(a2.body, 'A', 3), fifo(a3.body, 'A', 4)];
+      const calls: string[] = [];
+      const wiring = { ...h.wiring, deps: { ...h.wiring.deps, ledger: ledgerFailing(new Set([a2.order_id]), calls) } };
+      const reply = await createOrdersHandler(wiring)({ Records: records });
+      expect(reply.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal([records[2].messageId, records[3].messageId]);
+      // a3 was never placed: only a1 and b1 took stock.
+      expect(calls.filter((c) => c.startsWith('start')).sort()).to.deep.equal([`start ${a1.order_id}`, `start ${a2.order_id}`, `start ${b1.order_id}`].sort());
+      expect(await h.ledger.getStock(product)).to.equal(8);
+      await drain(h.sqs, h.payments.url);
+      await drain(h.sqs, h.events.queue.url);
+    });
+
+    it('places the records of one group one after another, in order', async () => {
+      const product = `sku-${randomUUID().slice(0, 8)}`;
+      await h.ledger.setStock(product, 10);
+      const orders = [order(product, 1), order(product, 1), order(product, 1)];
+      const calls: string[] = [];
+      const wiring = { ...h.wiring, deps: { ...h.wiring.deps, ledger: ledgerFailing(new Set(), calls) } };
+      expect(await createOrdersHandler(wiring)({ Records: orders.map((o, i) => fifo(o.body, 'G', i)) })).to.deep.equal({ batchItemFailures: [] });
+      expect(calls).to.deep.equal(orders.flatMap((o) => [`start ${o.order_id}`, `end ${o.order_id}`]));
+      await drain(h.sqs, h.payments.url);
+      await drain(h.sqs, h.events.queue.url);
+    });
+
+    it('dead-letters a poison record and goes on with its group, as the redrive policy would', async () => {
+      const product = `sku-${randomUUID().slice(0, 8)}`;
+      await h.ledger.setStock(product, 10);
+      const after = order(product, 1);
+      const records = [fifo('{"order_id": 7}', 'P', 1), fifo(after.body, 'P', 2)];
+      expect(await createOrdersHandler(h.wiring)({ Records: records })).to.deep.equal({ batchItemFailures: [] });
+      expect(await h.ledger.getStock(product)).to.equal(9);
+      expect((await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body).message)).to.deep.equal(['{"order_id": 7}']);
+      await drain(h.sqs, h.payments.url);
+      await drain(h.sqs, h.events.queue.url);
+    });
   });
 
   it('retries a bad record whose dead letter cannot be written, rather than lose it', async () => {

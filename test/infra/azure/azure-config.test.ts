@@ -28,7 +28,7 @@ const cases: RefusalCase[] = [
   { rule: 'more always-ready instances in a group than 1000', overrides: { functions: { users: { warmInstances: 1001 } } }, says: [key('functions.users.warmInstances'), 'is 1001', 'allowed is an integer from 0 to 1000'] },
   { rule: 'a storage account name Azure refuses', overrides: { storageAccountName: 'Mcf-Data' }, says: [key('storageAccountName'), 'is "Mcf-Data"', 'allowed is 3-24 lower-case letters and digits'] },
   { rule: 'no region', remove: ['azure-native:location'], says: ['"azure-native:location" is undefined', 'allowed is an Azure region that offers Flex Consumption'] },
-  { rule: 'usersPublic is a boolean', overrides: { usersPublic: 'yes' }, says: [key('usersPublic'), 'is "yes"', 'allowed is true or false'] },
+  { rule: 'usersPublic is a boolean', overrides: { usersPublic: 'yes' }, byCli: true, says: ["Stack 'dev-azure' with configuration key 'usersPublic' must be of type 'boolean'"] },
   // The HTTP trigger is anonymous (adapters/azure/users.ts): without tokens the API is open.
   { rule: 'a users API without tokens not declared public', remove: ['usersPublic'], says: [key('usersPublic'), 'is false', 'allowed is true when jwtIssuer is unset: the azure users API then checks no token', 'Set jwtIssuer and jwtAudience'] },
   { rule: 'a users API without tokens declared private', overrides: { usersPublic: false }, says: [key('usersPublic'), 'is false', 'true when jwtIssuer is unset'] },

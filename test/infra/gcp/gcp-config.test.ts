@@ -24,7 +24,7 @@ const cases: RefusalCase[] = [
   { rule: 'the project is required', remove: ['gcp:project'], says: ['"gcp:project"', 'a Google Cloud project id'] },
   { rule: 'the region is a region', overrides: { 'gcp:region': 'Europe West' }, says: ['"gcp:region"', '"Europe West"', 'a Cloud Functions region'] },
   { rule: 'invokers are IAM principals', overrides: { usersInvokers: ['alice@example.com'] }, says: [key('usersInvokers'), '"alice@example.com"', 'IAM principals such as user:'] },
-  { rule: 'usersPublic is a boolean', overrides: { usersPublic: 'yes' }, says: [key('usersPublic'), '"yes"', 'true or false'] },
+  { rule: 'usersPublic is a boolean', overrides: { usersPublic: 'yes' }, byCli: true, says: ["Stack 'dev-gcp' with configuration key 'usersPublic' must be of type 'boolean'"] },
   { rule: 'backoff within Pub/Sub\'s 0-600 s', overrides: { ordersMaxBackoffSeconds: 601 }, says: [key('ordersMaxBackoffSeconds'), '"601"', 'an integer from 0 to 600'] },
   { rule: 'maximum backoff not below the minimum', overrides: { ordersMinBackoffSeconds: 60, ordersMaxBackoffSeconds: 30 }, says: [key('ordersMaxBackoffSeconds'), '30', 'at least ordersMinBackoffSeconds (60)'] },
   { rule: 'alert channels are channel names', overrides: { alertChannels: ['ops@example.com'] }, says: [key('alertChannels'), 'projects/<project>/notificationChannels/<id>'] },

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { gcpEnvironment, gcpVariablesOf } from '../../../adapters/gcp/environment';
 import { settingName } from '../../../handlers/settings';
 import { allSpecs, functionSpecs, type FunctionName } from '../../../handlers/specs';
-import { gcpProjectNumber } from '../../../infra/offline/gcp-state';
+import { gcpDeployerEmail, gcpProjectNumber } from '../../../infra/offline/gcp-state';
 import { packageEntry } from '../../../infra/gcp/function';
 import { prerequisiteServices, requiredServices } from '../../../infra/gcp/services';
 import { fakePackages, removeDir, Resources, runWith, type StackRun } from '../harness';
@@ -19,6 +19,8 @@ const stackFile = parse(readFileSync('Pulumi.dev-gcp.yaml', 'utf8')) as { config
 const project = String(stackFile.config['gcp:project']);
 const region = String(stackFile.config['gcp:region']);
 const prefix = 'mcf-dev-gcp';
+/** Default bucket names carry the project id: Cloud Storage names are global (infra/gcp/bucket-names.ts). */
+const bucketName = (role: 'originals' | 'compressed' | 'sources') => `${prefix}-${role}-${project}`;
 const sa = (id: string) => `serviceAccount:${id}@${project}.iam.gserviceaccount.com`;
 const pubsubAgent = `serviceAccount:service-${gcpProjectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 const storageAgent = `serviceAccount:service-${gcpProjectNumber}@gs-project-accounts.iam.gserviceaccount.com`;
@@ -66,8 +68,8 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       const build = fn(name).buildConfig as Inputs;
       const object = r.get(T.object, `${name}-source`).inputs;
       expect(build).to.include({ runtime: 'nodejs22', entryPoint: name });
-      expect(build.source.storageSource).to.deep.equal({ bucket: `${prefix}-function-sources`, object: object.name });
-      expect(object.bucket).to.equal(`${prefix}-function-sources`);
+      expect(build.source.storageSource).to.deep.equal({ bucket: bucketName('sources'), object: object.name });
+      expect(object.bucket).to.equal(bucketName('sources'));
       expect(object.name).to.match(new RegExp(`^${name}-[0-9a-f]{64}\\.zip$`));
       expect(fn(name)).to.include({ name: `${prefix}-${name}`, location: region, project });
     }
@@ -93,15 +95,14 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
     expect(env('images')).to.deep.equal({
       NODE_ENV: 'production',
       [e.common.projectId]: project,
-      [e.images.originalsBucket]: `${prefix}-originals`,
-      [e.images.compressedBucket]: `${prefix}-compressed`,
+      [e.images.originalsBucket]: bucketName('originals'),
+      [e.images.compressedBucket]: bucketName('compressed'),
       [e.images.deadLetterTopic]: `${prefix}-images-dead-letters`,
     });
     expect(env('users')).to.deep.equal({
       NODE_ENV: 'production',
       [e.common.projectId]: project,
       [e.common.firestoreDatabase]: `${prefix}-db`,
-      [settingName('users', 'corsOrigins')]: 'http://localhost:5173',
     });
     expect(env('orders')).to.deep.equal({
       NODE_ENV: 'production',
@@ -126,7 +127,7 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
     const trigger = fn('images').eventTrigger as Inputs;
     expect(trigger).to.deep.include({
       eventType: 'google.cloud.storage.object.v1.finalized',
-      eventFilters: [{ attribute: 'bucket', value: `${prefix}-originals` }],
+      eventFilters: [{ attribute: 'bucket', value: bucketName('originals') }],
       retryPolicy: 'RETRY_POLICY_RETRY',
       serviceAccountEmail: `${prefix}-upload-trigger@${project}.iam.gserviceaccount.com`,
     });
@@ -139,8 +140,8 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
   it('grants exactly these IAM bindings: each role on one resource, the service agents included', () => {
     const expected = [
       // images: read originals, write compressed, publish its dead letters
-      `${sa(`${prefix}-images`)} roles/storage.objectViewer bucket:${prefix}-originals`,
-      `${sa(`${prefix}-images`)} roles/storage.objectUser bucket:${prefix}-compressed`,
+      `${sa(`${prefix}-images`)} roles/storage.objectViewer bucket:${bucketName('originals')}`,
+      `${sa(`${prefix}-images`)} roles/storage.objectUser bucket:${bucketName('compressed')}`,
       `${sa(`${prefix}-images`)} roles/pubsub.publisher topic:${prefix}-images-dead-letters`,
       // the upload trigger: receive events, invoke images only
       `${sa(`${prefix}-upload-trigger`)} roles/eventarc.eventReceiver project`,
@@ -160,6 +161,12 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       // the dead-letter policy forwards as the Pub/Sub service agent
       `${pubsubAgent} roles/pubsub.publisher topic:${prefix}-orders-dead-letters`,
       `${pubsubAgent} roles/pubsub.subscriber subscription:${prefix}-orders-push`,
+      // the build identity: logs, images, the sources (ours and Cloud Functions' staged copy); the deployer acts as it
+      `${sa(`${prefix}-builder`)} roles/logging.logWriter project`,
+      `${sa(`${prefix}-builder`)} roles/artifactregistry.writer project`,
+      `${sa(`${prefix}-builder`)} roles/storage.objectViewer bucket:${bucketName('sources')}`,
+      `${sa(`${prefix}-builder`)} roles/storage.objectViewer project if resource.name.startsWith("projects/_/buckets/gcf-v2-sources-${gcpProjectNumber}-${region}")`,
+      `user:${gcpDeployerEmail} roles/iam.serviceAccountUser serviceAccount:projects/${project}/serviceAccounts/${prefix}-builder@${project}.iam.gserviceaccount.com`,
     ];
     // The dev stack lists no users invokers and is not public.
     expect(bindingsOf(r).map(describeBinding)).to.have.members(expected);
@@ -239,8 +246,8 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
   it('exports the users URL, bucket names and topic names', () => {
     expect(run.outputs).to.deep.include({
       usersApiUrl: `https://${region}-${project}.cloudfunctions.net/${prefix}-users`,
-      originalsBucketName: `${prefix}-originals`,
-      compressedBucketName: `${prefix}-compressed`,
+      originalsBucketName: bucketName('originals'),
+      compressedBucketName: bucketName('compressed'),
       ordersTopic: `${prefix}-orders`,
       paymentsTopic: `${prefix}-payments`,
       eventsTopic: `${prefix}-order-events`,
