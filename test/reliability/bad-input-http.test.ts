@@ -20,6 +20,7 @@ import { connect } from 'node:net';
 import { httpRequest } from '../../adapters/aws/events/http';
 import { createUsersHandler } from '../../adapters/aws/users';
 import { azureEnvironment } from '../../adapters/azure/environment';
+import { fromHttpRequest } from '../../adapters/azure/events/http';
 import { usersHandler } from '../../adapters/azure/users';
 import { useSettings } from '../../adapters/azure/wiring';
 import { createUsersApi } from '../../handlers/users';
@@ -144,9 +145,14 @@ describe('reliability: malformed HTTP requests', function () {
             }
             built++;
             const context = new InvocationContext({ invocationId: randomUUID(), functionName: 'users', logHandler: () => {} });
+            const neutral = await fromHttpRequest(request.clone(), 'check');
             const init = await usersHandler(request, context);
             const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
             expectSafeAnswer({ status: init.status ?? 200, contentType: headers.get('content-type') ?? undefined, body: init.body as string | undefined }, r);
+            // the request as the entry point decodes it, and its answer, against openapi.json
+            const answer: Record<string, string> = {};
+            headers.forEach((v, k) => (answer[k] = v));
+            await checkExchange(neutral, { status: init.status ?? 200, headers: answer, body: (init.body as string | undefined) || undefined });
           }),
           runs,
         ),
