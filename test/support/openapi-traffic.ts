@@ -140,11 +140,17 @@ function replay(base: string, request: HttpRequest, extra: Record<string, string
   });
 }
 
+/** The description's path templates as patterns: `{name}` is one non-empty segment. */
+const TEMPLATES = Object.keys(openApi.paths).map((template) => ({
+  template,
+  pattern: new RegExp(`^${template.split('/').map((part) => (/^\{.+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`),
+}));
+
 /** The operation of a request in the description, if it has one. */
 function operationOf(request: HttpRequest): Json | undefined {
   const path = request.path.length > 1 && request.path.endsWith('/') ? request.path.slice(0, -1) : request.path;
-  const template = path === '/openapi.json' || path === '/users' ? path : /^\/users\/[^/]+$/.test(path) ? '/users/{userId}' : undefined;
-  return template ? openApi.paths[template]?.[request.method.toLowerCase()] : undefined;
+  const found = TEMPLATES.find(({ pattern }) => pattern.test(path));
+  return found ? openApi.paths[found.template]?.[request.method.toLowerCase()] : undefined;
 }
 
 const ajv = new Ajv2020({ strict: false });
