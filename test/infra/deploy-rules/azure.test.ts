@@ -1,0 +1,42 @@
+/**
+ * Deploy rules of the Azure stack, checked on the inputs that go over the wire (what the Pulumi
+ * mocks receive, azure-native's SDK defaults applied). Each test names its source; the audit with
+ * every rule is the "Azure" section of docs/deploy-rules.md.
+ */
+import { expect } from 'chai';
+import { flexDeprecatedAppSettings, flexRefusedSiteConfig, flexSiteConfigKeys } from '../../../infra/azure/flex-site';
+import type { Resources } from '../harness';
+import { appSettingsOf, azureStack, T } from './azure-rules';
+
+describe('deploy rules: Azure (dev-azure on the wire)', function () {
+  this.timeout(120000);
+  let r: Resources;
+  before(async () => {
+    ({ r } = await azureStack());
+  });
+
+  describe('Microsoft.Web/sites on Flex Consumption', () => {
+    // Source: https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations;
+    // pulumi/pulumi-azure-native#4168 (400 "Site.SiteConfig.NetFrameworkVersion for Flex Consumption sites is invalid");
+    // microsoft/azure-pipelines-tasks#21032 (FtpsState, Use32BitWorkerProcess, NetFrameworkVersion refused).
+    it('carries none of the site configuration properties Flex Consumption refuses, SDK defaults included', () => {
+      const siteConfig = r.get(T.app, 'functions-app').inputs.siteConfig as Record<string, unknown>;
+      const refused = Object.keys(siteConfig).filter((k) => (flexRefusedSiteConfig as readonly string[]).includes(k));
+      expect(refused).to.deep.equal([]);
+      expect(Object.keys(siteConfig).sort()).to.deep.equal([...flexSiteConfigKeys].sort());
+      expect(siteConfig.minTlsVersion).to.equal('1.2');
+    });
+
+    it('sets none of the app settings Flex Consumption deprecated (the runtime is functionAppConfig.runtime)', () => {
+      const app = r.get(T.app, 'functions-app');
+      const names = Object.keys(appSettingsOf(app)).map((n) => n.toUpperCase());
+      expect(names.filter((n) => (flexDeprecatedAppSettings as readonly string[]).includes(n))).to.deep.equal([]);
+      expect(app.inputs.functionAppConfig).to.deep.include({ runtime: { name: 'node', version: '22' } });
+    });
+
+    it('sends no Windows sandbox flags (isXenon, hyperV) the SDK defaults to false', () => {
+      const app = r.get(T.app, 'functions-app');
+      expect(app.inputs).not.to.have.any.keys('isXenon', 'hyperV');
+    });
+  });
+});
