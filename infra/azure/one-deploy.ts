@@ -100,7 +100,7 @@ export class OneDeployProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private async deploy(inputs: CodeDeploymentInputs): Promise<CodeDeploymentOutputs> {
-    const zip = zipFiles(inputs.packageDirectory, packageFiles(inputs.packageDirectory));
+    const zip = await zipFiles(inputs.packageDirectory, packageFiles(inputs.packageDirectory));
     const listedFunctions = await deployZip(inputs, zip, this.tokens ?? entraTokens());
     return { ...inputs, listedFunctions };
   }
