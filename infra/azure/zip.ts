@@ -9,10 +9,15 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import JSZip from 'jszip';
+
+// Required, not imported: the One Deploy provider is serialized into the stack (Pulumi dynamic
+// providers), and the serializer captures a module object as `require('jszip')`, while an
+// import's interop wrapper would be copied by value, all of JSZip with it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const JSZip = require('jszip') as typeof import('jszip');
 
 /** DOS time starts in 1980; JSZip writes a date's UTC fields. */
-const fixedDate = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
+const fixedTime = Date.UTC(1980, 0, 1, 0, 0, 0);
 
 export interface ZipEntry {
   /** A relative path with `/` separators. */
@@ -22,6 +27,8 @@ export interface ZipEntry {
 
 export async function zipEntries(entries: ZipEntry[]): Promise<Buffer> {
   const zip = new JSZip();
+  // A Date made here: the serialized provider cannot carry a Date object captured by value.
+  const fixedDate = new Date(fixedTime);
   for (const entry of entries) {
     if (entry.name.startsWith('/') || entry.name.split('/').includes('..') || entry.name.includes('\\')) {
       throw new Error(`Refusing to zip "${entry.name}": package paths are relative, with / separators and no ..`);
