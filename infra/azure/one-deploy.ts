@@ -26,11 +26,15 @@ export interface CodeDeploymentInputs {
   functions: string[];
   timeoutSeconds: number;
   pollSeconds: number;
+  /** How long refused uploads are retried (role propagation); default 600 s. */
+  publishRetrySeconds?: number;
 }
 
 export interface CodeDeploymentOutputs extends CodeDeploymentInputs {
   /** What ARM listed once the deployment was done. */
   listedFunctions: string[];
+  /** What the upload waited for (refused attempts, with their answers); empty when accepted at once. */
+  publishWaits?: string[];
 }
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -101,8 +105,8 @@ export class OneDeployProvider implements pulumi.dynamic.ResourceProvider {
 
   private async deploy(inputs: CodeDeploymentInputs): Promise<CodeDeploymentOutputs> {
     const zip = await zipFiles(inputs.packageDirectory, packageFiles(inputs.packageDirectory));
-    const listedFunctions = await deployZip(inputs, zip, this.tokens ?? entraTokens());
-    return { ...inputs, listedFunctions };
+    const { listed, waits } = await deployZip(inputs, zip, this.tokens ?? entraTokens());
+    return { ...inputs, listedFunctions: listed, publishWaits: waits };
   }
 }
 
@@ -118,9 +122,10 @@ function entraTokens(): TokenSource {
 export class CodeDeployment extends pulumi.dynamic.Resource {
   declare readonly contentHash: pulumi.Output<string>;
   declare readonly listedFunctions: pulumi.Output<string[]>;
+  declare readonly publishWaits: pulumi.Output<string[]>;
 
   constructor(name: string, args: Inputs<CodeDeploymentInputs>, opts?: pulumi.CustomResourceOptions, provider = new OneDeployProvider()) {
-    super(provider, name, { ...args, listedFunctions: undefined }, opts, 'azure', 'CodeDeployment');
+    super(provider, name, { ...args, listedFunctions: undefined, publishWaits: undefined }, opts, 'azure', 'CodeDeployment');
   }
 }
 
