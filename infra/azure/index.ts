@@ -17,6 +17,7 @@ import { UploadBuckets } from './buckets';
 import { FunctionApp } from './function';
 import { AppIdentity } from './identity';
 import { Monitoring } from './monitoring';
+import { readDeployerSignIn } from './deployer-credential';
 import { CodeDeployment } from './one-deploy';
 import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
@@ -35,6 +36,8 @@ export function scmUrlOf(defaultHostName: string): string {
 export function deployAzure(config: StackConfig): Record<string, pulumi.Input<unknown>> {
   const options = readAzureOptions(config);
   const appPackage = readAppPackage(config.packagesDir);
+  // Before anything is declared: the code upload must be able to sign in as azure-native does.
+  const signIn = readDeployerSignIn();
   const prefix = config.namePrefix;
   const location = options.location;
   const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
@@ -126,6 +129,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     functions: allSpecs.map((s) => s.name),
     timeoutSeconds: 900,
     pollSeconds: 10,
+    signInMethod: signIn.method,
   }, { dependsOn: [app] });
 
   const blobEvents = uploads.notify({

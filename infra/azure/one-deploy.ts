@@ -5,15 +5,15 @@
  * - diff: a new content hash, another function list or other endpoints redeploy; another app
  *   replaces the resource; nothing else changes (the same package built in another checkout, at
  *   another path, is no change). `detailedDiff` says which, per property.
- * - create / update: zip the package directory, One Deploy it with an Entra token (the identity
- *   running `pulumi up`, through DefaultAzureCredential: `az login`, a service principal or a
- *   workload identity), wait until the functions are listed.
+ * - create / update: zip the package directory, One Deploy it with an Entra token of the identity
+ *   azure-native signs in with (deployer-credential.ts: the same ARM_* variables and azure-native:*
+ *   config, which the engine hands to `configure`), wait until the functions are listed.
  * - delete: nothing; the code goes with the app.
  * Pulumi serializes the provider into the stack: it uses built-ins, `fetch` and @azure/identity only.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { DefaultAzureCredential } from '@azure/identity';
 import { packageFiles } from './app-package';
+import { configGetter, credentialFor, resolveSignIn, type SignIn } from './deployer-credential';
 import { deployZip, type TokenSource } from './one-deploy-client';
 import { zipFiles } from './zip';
 
@@ -28,6 +28,8 @@ export interface CodeDeploymentInputs {
   pollSeconds: number;
   /** How long refused uploads are retried (role propagation); default 600 s. */
   publishRetrySeconds?: number;
+  /** The sign-in method the program resolved in preview; the provider must resolve the same one. */
+  signInMethod?: SignIn['method'];
 }
 
 export interface CodeDeploymentOutputs extends CodeDeploymentInputs {
@@ -75,8 +77,15 @@ export function deploymentId(inputs: Pick<CodeDeploymentInputs, 'appId' | 'conte
 }
 
 export class OneDeployProvider implements pulumi.dynamic.ResourceProvider {
-  /** Tests pass a token source; deployments use DefaultAzureCredential. */
+  /** The stack's config, as the engine passes it to dynamic providers (pulumi/pulumi#17697). */
+  private config?: (key: string) => string | undefined;
+
+  /** Tests pass a token source; deployments sign in as azure-native does. */
   constructor(private readonly tokens?: TokenSource) {}
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = (key) => req.config.get(key);
+  }
 
   async diff(_id: string, olds: CodeDeploymentOutputs, news: CodeDeploymentInputs): Promise<CodeDeploymentDiff> {
     const detailedDiff: Record<string, PropertyDiff> = {};
@@ -105,16 +114,21 @@ export class OneDeployProvider implements pulumi.dynamic.ResourceProvider {
 
   private async deploy(inputs: CodeDeploymentInputs): Promise<CodeDeploymentOutputs> {
     const zip = await zipFiles(inputs.packageDirectory, packageFiles(inputs.packageDirectory));
-    const { listed, waits } = await deployZip(inputs, zip, this.tokens ?? entraTokens());
+    const { listed, waits } = await deployZip(inputs, zip, this.tokens ?? entraTokens(this.config ?? (() => undefined), inputs.signInMethod));
     return { ...inputs, listedFunctions: listed, publishWaits: waits };
   }
 }
 
-function entraTokens(): TokenSource {
-  const credential = new DefaultAzureCredential();
+/** Tokens of the identity azure-native uses; refuses a sign-in other than the one preview resolved. */
+export function entraTokens(config: (key: string) => string | undefined, expected?: SignIn['method']): TokenSource {
+  const signIn = resolveSignIn(configGetter(config));
+  if (expected && signIn.method !== expected) {
+    throw new Error(`The code upload resolved the sign-in ${signIn.method}, but the program resolved ${expected}: this Pulumi CLI does not pass the stack's config to dynamic providers (added with pulumi/pulumi#17697). Upgrade the CLI, or give the credentials as ARM_* environment variables`);
+  }
+  const credential = credentialFor(signIn);
   return async (scope) => {
     const token = await credential.getToken(scope);
-    if (!token) throw new Error(`No Entra token for ${scope}: sign in with az login or set AZURE_CLIENT_ID / AZURE_TENANT_ID`);
+    if (!token) throw new Error(`No Entra token for ${scope} with the sign-in ${signIn.method}`);
     return token.token;
   };
 }

@@ -22,6 +22,7 @@ const identityId = `${group}/providers/Microsoft.ManagedIdentity/userAssignedIde
 const role = (id: string) => `/subscriptions/${azureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
 
 interface SerializedProvider {
+  configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
   diff(id: string, olds: object, news: object): Promise<object>;
   create(inputs: object): Promise<{ id: string; outs: Record<string, unknown> }>;
 }
@@ -190,23 +191,34 @@ describe('infra: the Azure dev stack under mocks', function () {
     expect(await provider.diff('id', olds, { ...code.inputs, contentHash: 'another' })).to.deep.include({ changes: true, replaces: [] });
   });
 
-  it('serializes a provider that deploys on its own with an Entra token from DefaultAzureCredential', async () => {
-    // The provider as `pulumi up` runs it: from its serialized text, no test hooks. The token
-    // comes from a managed identity endpoint (App Service's IDENTITY_ENDPOINT protocol) on the stand-in.
+  it('serializes a provider that deploys on its own, signed in as azure-native is (here azure-native:useMsi from the stack config)', async () => {
+    // The provider as `pulumi up` runs it: from its serialized text, configured with the stack's
+    // config as the engine passes it (pulumi/pulumi#17697), no test hooks. The token comes from a
+    // managed identity endpoint (App Service's IDENTITY_ENDPOINT protocol) on the stand-in.
     const code = r.get(T.code, 'code');
     const standIn = new KuduStandIn(appId);
     const base = await standIn.start();
     const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
     process.env.IDENTITY_ENDPOINT = `${base}/msi/token`;
     process.env.IDENTITY_HEADER = identityHeader;
+    const config: Record<string, string> = { 'azure-native:useMsi': 'true' };
     try {
       const provider = loadSerializedProvider(String(code.inputs.__provider));
-      const result = await provider.create({ ...code.inputs, scmUrl: base, armUrl: base, pollSeconds: 0.01, timeoutSeconds: 10 });
+      await provider.configure({ config: { get: (key) => config[key] } });
+      const inputs = { ...code.inputs, signInMethod: 'managedIdentity', scmUrl: base, armUrl: base, pollSeconds: 0.01, timeoutSeconds: 10 };
+      const result = await provider.create(inputs);
       expect(result.outs.listedFunctions).to.deep.equal(['images', 'orders', 'users']);
       expect(standIn.miTokens).to.be.greaterThan(0);
       const publish = standIn.seen.find((s) => s.method === 'POST')!;
       expect(publish.authorization).to.equal('Bearer managed-identity-token');
       expect(publish.body.subarray(0, 4).toString('hex')).to.equal('504b0304');
+
+      // A provider that resolves another sign-in than the program did (a CLI that passes no
+      // config) stops before uploading, saying why.
+      const unconfigured = loadSerializedProvider(String(code.inputs.__provider));
+      await unconfigured.configure({ config: { get: () => undefined } });
+      const error = await unconfigured.create(inputs).then(() => undefined, (e: Error) => e);
+      expect(error?.message).to.match(/resolved the sign-in azureCli, but the program resolved managedIdentity/);
     } finally {
       for (const [key, value] of [['IDENTITY_ENDPOINT', saved.endpoint], ['IDENTITY_HEADER', saved.header]] as const) {
         if (value === undefined) delete process.env[key];
