@@ -39,4 +39,29 @@ describe('deploy rules: Azure (dev-azure on the wire)', function () {
       expect(app.inputs).not.to.have.any.keys('isXenon', 'hyperV');
     });
   });
+
+  describe('Microsoft.Insights/scheduledQueryRules (log search alerts)', () => {
+    const criterion = (name: string) => (r.get(T.queryRule, name).inputs.criteria as { allOf: Record<string, unknown>[] }).allOf[0];
+
+    // Functions marks a request failed only when the function throws; the users function answers
+    // a store failure with a 500 problem document (handlers/users) and returns normally.
+    // Source: https://learn.microsoft.com/azure/azure-monitor/app/data-model-complete#request (success, resultCode).
+    it('counts HTTP 5xx answers as failures, not only invocations that threw', () => {
+      const query = String(criterion('alarms-failures').query);
+      expect(query).to.match(/success == false/).and.to.match(/toint\(resultCode\) >= 500/);
+      expect(query).to.match(/success == false or toint\(resultCode\) >= 500/);
+    });
+
+    // Under adaptive sampling one row stands for itemCount items: count items, not rows.
+    // Source: https://learn.microsoft.com/azure/azure-monitor/app/sampling (itemCount);
+    // https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule (measure: a numeric column, aggregation Total).
+    it('adds up itemCount (sampling) in both log alerts, per function', () => {
+      for (const name of ['alarms-failures', 'alarms-deadLetters']) {
+        const c = criterion(name);
+        expect(c, name).to.deep.include({ timeAggregation: 'Total', metricMeasureColumn: 'itemCount', operator: 'GreaterThan', threshold: 0 });
+        expect(String(c.query), name).to.match(/\bitemCount\b/).and.not.to.match(/count\(\)/);
+        expect(c.dimensions, name).to.deep.equal([{ name: 'operation_Name', operator: 'Include', values: ['*'] }]);
+      }
+    });
+  });
 });
