@@ -21,7 +21,7 @@ import { readDeployerSignIn } from './deployer-credential';
 import { CodeDeployment } from './one-deploy';
 import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
-import { StorageAccount } from './storage-account';
+import { defaultStorageAccountName, StorageAccount } from './storage-account';
 import { Tables } from './tables';
 import { usersApiSettings, usersApiUrl } from './users-api';
 
@@ -42,17 +42,24 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
   const location = options.location;
   const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
-  const group = new resources.ResourceGroup('group', { resourceGroupName: `${prefix}-rg`, location });
+  const groupName = `${prefix}-rg`;
+  const group = new resources.ResourceGroup('group', { resourceGroupName: groupName, location });
   const resourceGroupName = group.name;
-  const account = new StorageAccount('storage', { resourceGroupName, location, accountName: options.storageAccountName });
+  // Storage account names are global: by default one derived from the subscription.
+  const accountName = options.storageAccountName ?? subscriptionId.apply((id) => defaultStorageAccountName(prefix, id, groupName));
+  // deletionProtection: the data (account, tables, upload containers) cannot be deleted or
+  // replaced by Pulumi until the stack turns it off (Pulumi's `protect`).
+  const protect = config.deletionProtection;
+  const account = new StorageAccount('storage', { resourceGroupName, location, accountName, protect });
   const uploads = new UploadBuckets('uploads', {
     account,
     originalsContainer: config.originalsBucket,
     compressedContainer: config.compressedBucket,
     deadLetterContainer: `${prefix}-images-dead-letters`,
     originalsExpireDays: config.originalsExpireDays,
+    protect,
   });
-  const tables = new Tables('tables', { account });
+  const tables = new Tables('tables', { account, protect });
   const pipeline = new OrdersPipeline('orders-pipeline', {
     account,
     location,

@@ -18,6 +18,8 @@ export interface RecordedResource {
   dependencies: string[];
   /** The dependencies that come from inputs, by input name. */
   propertyDependencies: Record<string, string[]>;
+  /** The `protect` option: the engine refuses to delete or replace the resource. */
+  protect: boolean;
 }
 
 interface RegisterRequest {
@@ -27,6 +29,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getObject(): unknown;
   getDependenciesList(): string[];
+  getProtect(): boolean | undefined;
   getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 type RegisterCallback = (err: unknown, response?: { getUrn(): string }) => void;
@@ -75,6 +78,7 @@ function installWrapper(): void {
       parent: req.getParent() || undefined,
       dependencies: [...req.getDependenciesList()],
       propertyDependencies: {},
+      protect: req.getProtect() ?? false,
     };
     req.getPropertydependenciesMap().forEach((value, key) => {
       entry.propertyDependencies[key] = [...value.getUrnsList()];

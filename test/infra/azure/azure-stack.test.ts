@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { azureSettingNames, azureEnvironment as env } from '../../../adapters/azure/environment';
 import { builtInRoles } from '../../../infra/azure/identity';
 import { hashPackage } from '../../../infra/azure/app-package';
+import { defaultStorageAccountName } from '../../../infra/azure/storage-account';
 import { azureSubscriptionId } from '../../../infra/offline/azure-state';
 import { projectRoot } from '../../../infra/packages';
 import { removeDir, Resources, runWith, type RecordedResource, type StackRun } from '../harness';
@@ -16,7 +17,9 @@ import { fakeAppPackage, T } from './azure-support';
 import { identityHeader, KuduStandIn } from './kudu-stand-in';
 
 const group = `/subscriptions/${azureSubscriptionId}/resourceGroups/mcf-dev-azure-rg`;
-const accountId = `${group}/providers/Microsoft.Storage/storageAccounts/mcfdevazuredata`;
+// The default name, derived from the (offline) subscription: Pulumi.dev-azure.yaml sets none.
+const accountName = defaultStorageAccountName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg');
+const accountId = `${group}/providers/Microsoft.Storage/storageAccounts/${accountName}`;
 const appId = `${group}/providers/Microsoft.Web/sites/mcf-dev-azure-functions`;
 const identityId = `${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mcf-dev-azure-app-identity`;
 const role = (id: string) => `/subscriptions/${azureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
@@ -68,7 +71,7 @@ describe('infra: the Azure dev stack under mocks', function () {
     expect(app.inputs.functionAppConfig).to.deep.equal({
       deployment: { storage: {
         type: 'blobContainer',
-        value: 'https://mcfdevazuredata.blob.core.windows.net/app-package',
+        value: `https://${accountName}.blob.core.windows.net/app-package`,
         authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId },
       } },
       runtime: { name: 'node', version: '22' },
@@ -88,9 +91,9 @@ describe('infra: the Azure dev stack under mocks', function () {
     for (const name of azureSettingNames().filter((n) => !localOnly.includes(n))) expect(settings, name).to.have.property(name);
     for (const name of localOnly) expect(settings, name).not.to.have.property(name);
     expect(settings).to.include({
-      [env.storage.blobServiceUrl]: 'https://mcfdevazuredata.blob.core.windows.net/',
-      [env.storage.queueServiceUrl]: 'https://mcfdevazuredata.queue.core.windows.net/',
-      [env.storage.tableServiceUrl]: 'https://mcfdevazuredata.table.core.windows.net/',
+      [env.storage.blobServiceUrl]: `https://${accountName}.blob.core.windows.net/`,
+      [env.storage.queueServiceUrl]: `https://${accountName}.queue.core.windows.net/`,
+      [env.storage.tableServiceUrl]: `https://${accountName}.table.core.windows.net/`,
       [env.storage.managedIdentityClientId]: 'client-of-mcf-dev-azure-app-identity',
       [env.images.originalsContainer]: 'mcf-dev-azure-originals',
       [env.images.compressedContainer]: 'mcf-dev-azure-compressed',
@@ -101,9 +104,9 @@ describe('infra: the Azure dev stack under mocks', function () {
       [env.orders.paymentsQueue]: 'payments',
       [env.orders.eventsTopicEndpoint]: 'https://mcf-dev-azure-order-events.swedencentral-1.eventgrid.azure.net/api/events',
       [env.orders.deadLetterContainer]: 'mcf-dev-azure-orders-dead-letters',
-      AzureWebJobsStorage__accountName: 'mcfdevazuredata',
+      AzureWebJobsStorage__accountName: accountName,
       AzureWebJobsStorage__credential: 'managedidentity',
-      ORDERS_QUEUE_CONNECTION__queueServiceUri: 'https://mcfdevazuredata.queue.core.windows.net/',
+      ORDERS_QUEUE_CONNECTION__queueServiceUri: `https://${accountName}.queue.core.windows.net/`,
       ORDERS_QUEUE_CONNECTION__credential: 'managedidentity',
       // The longest spec timeout (images, 60 s) for the whole app; maxDeliveries from the stack.
       AzureFunctionsJobHost__functionTimeout: '00:01:00',
@@ -166,7 +169,7 @@ describe('infra: the Azure dev stack under mocks', function () {
 
   it('keeps the storage account HTTPS-only, TLS 1.2, private and keyless; the events topic keyless', () => {
     expect(r.get(T.account, 'storage-account').inputs).to.include({
-      accountName: 'mcfdevazuredata', enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, allowSharedKeyAccess: false,
+      accountName: accountName, enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, allowSharedKeyAccess: false,
     });
     for (const c of r.ofType(T.container)) expect(c.inputs.publicAccess, c.name).to.equal('None');
     expect(r.get(T.topic, 'orders-pipeline-events').inputs).to.include({ disableLocalAuth: true, minimumTlsVersionAllowed: '1.2' });
@@ -244,7 +247,7 @@ describe('infra: the Azure dev stack under mocks', function () {
   it('exports the users API URL, storage names, queue names and the app name', () => {
     expect(run.outputs).to.deep.include({
       usersApiUrl: 'https://mcf-dev-azure-functions.azurewebsites.net',
-      storageAccountName: 'mcfdevazuredata',
+      storageAccountName: accountName,
       originalsContainerName: 'mcf-dev-azure-originals',
       compressedContainerName: 'mcf-dev-azure-compressed',
       imagesDeadLetterContainerName: 'mcf-dev-azure-images-dead-letters',
