@@ -22,7 +22,7 @@ export const deploymentContainerName = 'app-package';
 export interface FunctionAppArgs {
   resourceGroupName: pulumi.Input<string>;
   location: string;
-  appName: string;
+  appName: pulumi.Input<string>;
   planName: string;
   account: StorageAccount;
   identity: AppIdentity;

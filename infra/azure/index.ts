@@ -21,7 +21,8 @@ import { readDeployerSignIn } from './deployer-credential';
 import { CodeDeployment } from './one-deploy';
 import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
-import { defaultStorageAccountName, StorageAccount } from './storage-account';
+import { defaultStorageAccountName, functionAppName, orderEventsTopicName } from './names';
+import { StorageAccount } from './storage-account';
 import { Tables } from './tables';
 import { usersApiSettings, usersApiUrl } from './users-api';
 
@@ -45,8 +46,9 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
   const groupName = `${prefix}-rg`;
   const group = new resources.ResourceGroup('group', { resourceGroupName: groupName, location });
   const resourceGroupName = group.name;
-  // Storage account names are global: by default one derived from the subscription.
-  const accountName = options.storageAccountName ?? subscriptionId.apply((id) => defaultStorageAccountName(prefix, id, groupName));
+  // Names other customers share (names.ts): derived from the subscription.
+  const unique = (name: (prefix: string, subscription: string, group: string) => string) => subscriptionId.apply((id) => name(prefix, id, groupName));
+  const accountName = options.storageAccountName ?? unique(defaultStorageAccountName);
   // deletionProtection: the data (account, tables, upload containers) cannot be deleted or
   // replaced by Pulumi until the stack turns it off (Pulumi's `protect`).
   const protect = config.deletionProtection;
@@ -63,7 +65,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
   const pipeline = new OrdersPipeline('orders-pipeline', {
     account,
     location,
-    topicName: `${prefix}-order-events`,
+    topicName: unique(orderEventsTopicName),
     deadLetterContainer: `${prefix}-orders-dead-letters`,
   });
   const monitoring = new Monitoring('monitoring', { resourceGroupName, location, namePrefix: prefix, retentionInDays: options.logRetentionDays });
@@ -116,7 +118,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
   const app = new FunctionApp('functions', {
     resourceGroupName,
     location,
-    appName: `${prefix}-functions`,
+    appName: unique(functionAppName),
     planName: `${prefix}-plan`,
     account,
     identity,

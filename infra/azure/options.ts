@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
 import { ConfigValues, refuse } from '../config-values';
-import { storageAccountNamePattern } from './storage-account';
+import { storageAccountNamePattern } from './names';
 
 /**
  * Instance memory, per app. Microsoft's page says "Flex Consumption offers these instance size

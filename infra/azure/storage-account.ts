@@ -4,28 +4,8 @@
  * state and the app's deployment package. HTTPS only, TLS 1.2 minimum, no anonymous blob access
  * and no shared keys: everything, the Functions host included, authenticates with Entra.
  */
-import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
-
-/**
- * "Storage account names must be between 3 and 24 characters in length and may contain numbers
- * and lowercase letters only. Your storage account name must be unique within Azure"
- * (https://learn.microsoft.com/azure/storage/common/storage-account-overview#storage-account-name).
- */
-export const storageAccountNamePattern = /^[a-z0-9]{3,24}$/;
-
-/**
- * The default name: the prefix's letters and digits (16 at most) and 8 hex digits of a SHA-256 of
- * the subscription id and the resource group, so two subscriptions deploying the same stack name
- * do not collide (`mcfdevazuredata` was everybody's), while one stack keeps its name from run to
- * run. The stack's `storageAccountName` overrides it.
- */
-export function defaultStorageAccountName(namePrefix: string, subscriptionId: string, resourceGroupName: string): string {
-  const base = namePrefix.replace(/[^a-z0-9]/g, '').slice(0, 16);
-  const suffix = createHash('sha256').update(`${subscriptionId.toLowerCase()}/${resourceGroupName.toLowerCase()}`).digest('hex').slice(0, 8);
-  return `${base}${suffix}`;
-}
 
 export interface StorageAccountArgs {
   resourceGroupName: pulumi.Input<string>;

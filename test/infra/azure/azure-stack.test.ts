@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { azureSettingNames, azureEnvironment as env } from '../../../adapters/azure/environment';
 import { builtInRoles } from '../../../infra/azure/identity';
 import { hashPackage } from '../../../infra/azure/app-package';
-import { defaultStorageAccountName } from '../../../infra/azure/storage-account';
+import { defaultStorageAccountName, functionAppName, orderEventsTopicName } from '../../../infra/azure/names';
 import { azureSubscriptionId } from '../../../infra/offline/azure-state';
 import { projectRoot } from '../../../infra/packages';
 import { removeDir, Resources, runWith, type RecordedResource, type StackRun } from '../harness';
@@ -19,8 +19,10 @@ import { identityHeader, KuduStandIn } from './kudu-stand-in';
 const group = `/subscriptions/${azureSubscriptionId}/resourceGroups/mcf-dev-azure-rg`;
 // The default name, derived from the (offline) subscription: Pulumi.dev-azure.yaml sets none.
 const accountName = defaultStorageAccountName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg');
+const appName = functionAppName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg');
+const topicName = orderEventsTopicName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg');
 const accountId = `${group}/providers/Microsoft.Storage/storageAccounts/${accountName}`;
-const appId = `${group}/providers/Microsoft.Web/sites/mcf-dev-azure-functions`;
+const appId = `${group}/providers/Microsoft.Web/sites/${appName}`;
 const identityId = `${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mcf-dev-azure-app-identity`;
 const role = (id: string) => `/subscriptions/${azureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
 
@@ -66,7 +68,7 @@ describe('infra: the Azure dev stack under mocks', function () {
 
   it('configures the app: node 22, identity-based deployment storage, memory and instances from the stack', () => {
     const app = r.get(T.app, 'functions-app');
-    expect(app.inputs).to.include({ kind: 'functionapp,linux', httpsOnly: true, name: 'mcf-dev-azure-functions' });
+    expect(app.inputs).to.include({ kind: 'functionapp,linux', httpsOnly: true, name: appName });
     expect(app.inputs.identity).to.deep.equal({ type: 'UserAssigned', userAssignedIdentities: [identityId] });
     expect(app.inputs.functionAppConfig).to.deep.equal({
       deployment: { storage: {
@@ -102,7 +104,7 @@ describe('infra: the Azure dev stack under mocks', function () {
       [env.orders.ordersQueue]: 'orders',
       [env.orders.ledgerTable]: 'orders',
       [env.orders.paymentsQueue]: 'payments',
-      [env.orders.eventsTopicEndpoint]: 'https://mcf-dev-azure-order-events.swedencentral-1.eventgrid.azure.net/api/events',
+      [env.orders.eventsTopicEndpoint]: `https://${topicName}.swedencentral-1.eventgrid.azure.net/api/events`,
       [env.orders.deadLetterContainer]: 'mcf-dev-azure-orders-dead-letters',
       AzureWebJobsStorage__accountName: accountName,
       AzureWebJobsStorage__credential: 'managedidentity',
@@ -129,7 +131,7 @@ describe('infra: the Azure dev stack under mocks', function () {
       { name: 'app-blobs', principal: app, role: role(builtInRoles.storageBlobDataOwner), scope: accountId },
       { name: 'app-queues', principal: app, role: role(builtInRoles.storageQueueDataContributor), scope: accountId },
       { name: 'app-tables', principal: app, role: role(builtInRoles.storageTableDataContributor), scope: accountId },
-      { name: 'app-order-events', principal: app, role: role(builtInRoles.eventGridDataSender), scope: `${group}/providers/Microsoft.EventGrid/topics/mcf-dev-azure-order-events` },
+      { name: 'app-order-events', principal: app, role: role(builtInRoles.eventGridDataSender), scope: `${group}/providers/Microsoft.EventGrid/topics/${topicName}` },
       { name: 'app-telemetry', principal: app, role: role(builtInRoles.monitoringMetricsPublisher), scope: `${group}/providers/Microsoft.Insights/components/mcf-dev-azure-insights` },
       // The system topic's identity may write the dead-letter container only.
       { name: 'uploads-events-dead-letters', principal: 'principal-of-mcf-dev-azure-blob-events', role: role(builtInRoles.storageBlobDataContributor), scope: `${accountId}/blobServices/default/containers/mcf-dev-azure-images-dead-letters` },
@@ -179,7 +181,7 @@ describe('infra: the Azure dev stack under mocks', function () {
   it('deploys the code after the app, keyed on the package hash, through a provider that survives serialization', () => {
     const code = r.get(T.code, 'code');
     expect(code.inputs).to.deep.include({
-      appId, scmUrl: 'https://mcf-dev-azure-functions.scm.azurewebsites.net', armUrl: 'https://management.azure.com',
+      appId, scmUrl: `https://${appName}.scm.azurewebsites.net`, armUrl: 'https://management.azure.com',
       contentHash: hashPackage(`${packages}/azure/app`), functions: ['images', 'users', 'orders'],
     });
     expect(r.dependenciesOf(code).map((d) => `${d.type} ${d.name}`)).to.include(`${T.app} functions-app`);
@@ -246,7 +248,7 @@ describe('infra: the Azure dev stack under mocks', function () {
 
   it('exports the users API URL, storage names, queue names and the app name', () => {
     expect(run.outputs).to.deep.include({
-      usersApiUrl: 'https://mcf-dev-azure-functions.azurewebsites.net',
+      usersApiUrl: `https://${appName}.azurewebsites.net`,
       storageAccountName: accountName,
       originalsContainerName: 'mcf-dev-azure-originals',
       compressedContainerName: 'mcf-dev-azure-compressed',
@@ -255,7 +257,7 @@ describe('infra: the Azure dev stack under mocks', function () {
       ordersPoisonQueueName: 'orders-poison',
       ordersDeadLetterContainerName: 'mcf-dev-azure-orders-dead-letters',
       paymentsQueueName: 'payments',
-      functionAppName: 'mcf-dev-azure-functions',
+      functionAppName: appName,
     });
   });
 });

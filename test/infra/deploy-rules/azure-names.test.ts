@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import * as pulumi from '@pulumi/pulumi';
-import { defaultStorageAccountName, storageAccountNamePattern } from '../../../infra/azure/storage-account';
+import { defaultStorageAccountName, functionAppName, orderEventsTopicName, storageAccountNamePattern, uniqueSuffix } from '../../../infra/azure/names';
 import { throttleDefaults } from '../../../infra/azure/options';
 import { azureSubscriptionId } from '../../../infra/offline/azure-state';
 import { loadStackConfig } from '../../../infra/offline/run-stack';
@@ -46,6 +46,23 @@ describe('deploy rules: Azure names, data protection, settings Azure has no use 
         expect(pulumi.RunError.isInstance(error), bad).to.equal(true);
         expect(error!.message).to.include('"multicloud-functions:storageAccountName"').and.include('3-24 lower-case letters and digits, unique across all of Azure');
       }
+    });
+  });
+
+  // Sources: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+  // (Microsoft.Web/sites: 2-60, alphanumerics and hyphens, "must be globally unique" (<name>.azurewebsites.net);
+  // Microsoft.EventGrid/topics: 3-50, alphanumerics and hyphens; the endpoint <name>.<region>-1.eventgrid.azure.net).
+  describe('Microsoft.Web/sites and Microsoft.EventGrid/topics: names other customers share', () => {
+    it('carry the subscription-derived suffix and fit their rules, for the longest prefix too', async () => {
+      const { r } = await azureStack();
+      const suffix = uniqueSuffix(azureSubscriptionId, 'mcf-dev-azure-rg');
+      const app = String(r.get(T.app, 'functions-app').inputs.name);
+      const topic = String(r.get(T.topic, 'orders-pipeline-events').inputs.topicName);
+      expect(app).to.equal(`mcf-dev-azure-functions-${suffix}`);
+      expect(topic).to.equal(`mcf-dev-azure-orders-${suffix}`);
+      const prefix = `m${'a'.repeat(29)}`;
+      expect(functionAppName(prefix, azureSubscriptionId, `${prefix}-rg`)).to.match(/^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$/);
+      expect(orderEventsTopicName(prefix, azureSubscriptionId, `${prefix}-rg`)).to.match(/^[a-zA-Z0-9-]{3,50}$/);
     });
   });
 
