@@ -69,8 +69,23 @@ export interface AzureOptions {
   alertEmail?: string;
 }
 
+/**
+ * Blob container (and queue) names: 3-63 characters, lower-case letters, digits and hyphens,
+ * starting and ending with a letter or digit, "Consecutive dash characters aren't permitted"
+ * (https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata#container-names).
+ * Stricter than S3 and Cloud Storage, which allow `--`: checked here for the Azure stack.
+ */
+export const containerNamePattern = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 export function readAzureOptions(config: StackConfig): AzureOptions {
   const values = new ConfigValues(config.project);
+  for (const [key, name] of [['originalsBucket', config.originalsBucket], ['compressedBucket', config.compressedBucket]] as const) {
+    if (!containerNamePattern.test(name)) refuse(values.key(key), name, 'a blob container name: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (Azure refuses "--")');
+  }
+  // The prefix starts the dead-letter container names (`<prefix>-images-dead-letters`).
+  if (!containerNamePattern.test(`${config.namePrefix}-dead-letters`)) {
+    refuse(values.key('namePrefix'), config.namePrefix, 'a prefix without two hyphens in a row or a trailing hyphen on Azure: it starts blob container names, where Azure refuses "--"');
+  }
   const location = new pulumi.Config('azure-native').get('location');
   if (!location) refuse('azure-native:location', undefined, 'an Azure region that offers Flex Consumption (az functionapp list-flexconsumption-locations)');
 
