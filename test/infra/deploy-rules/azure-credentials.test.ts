@@ -18,6 +18,8 @@ import {
 import {
   checkPemCertificate, configGetter, credentialFor, defaultOidcAudience, githubIdToken, resolveSignIn, type SignIn,
 } from '../../../infra/azure/deployer-credential';
+import { readFileSync } from 'node:fs';
+import { projectRoot } from '../../../infra/packages';
 import { removeDir } from '../harness';
 import { azureStack, T } from './azure-rules';
 
@@ -125,6 +127,20 @@ describe('deploy rules: Azure, the code upload signs in as azure-native does', f
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it('the README\'s Azure prerequisites name every variable the upload reads, as azure-native does', () => {
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    const azure = readme.slice(readme.indexOf('## Deploy to Azure'), readme.indexOf('### Build the package, then deploy', readme.indexOf('## Deploy to Azure')));
+    const source = readFileSync(path.join(projectRoot, 'infra', 'azure', 'deployer-credential.ts'), 'utf8');
+    const read = [...new Set([...source.matchAll(/'((?:ARM|ACTIONS)_[A-Z_]+)'/g)].map((m) => m[1]))];
+    expect(read.length).to.be.greaterThan(10);
+    const documented = ['ARM_CLIENT_ID', 'ARM_CLIENT_SECRET', 'ARM_TENANT_ID', 'ARM_CLIENT_CERTIFICATE_PATH', 'ARM_USE_OIDC', 'ARM_OIDC_TOKEN', 'ARM_OIDC_TOKEN_FILE_PATH', 'ARM_USE_MSI', 'ARM_ENVIRONMENT'];
+    for (const name of documented) {
+      expect(read, name).to.include(name);
+      expect(azure, name).to.include(name);
+    }
+    expect(azure).to.include('id-token: write').and.include('azure-native:<name>');
   });
 
   describe('the program, in preview as in up', () => {

@@ -242,9 +242,13 @@ describe('deploy rules: every Azure resource type on the wire', function () {
     }));
     const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
     const azure = readme.slice(readme.indexOf('## Deploy to Azure'), readme.indexOf('## Deploy to Google Cloud'));
-    const register = azure.slice(azure.indexOf('az provider register'));
+    const register = azure.slice(azure.indexOf('**Resource providers**'), azure.indexOf('Flex Consumption needs Microsoft.App'));
+    expect(register).to.include('az provider register');
     for (const ns of [...used, 'Microsoft.App'].filter((n) => !['Microsoft.Authorization', 'Microsoft.Resources'].includes(n))) {
       expect(register, ns).to.include(ns);
     }
+    // The deployer creates role assignments: Contributor alone is refused (built-in roles: Owner,
+    // User Access Administrator and Role Based Access Control Administrator have roleAssignments/write).
+    expect(azure).to.include('Microsoft.Authorization/roleAssignments/write').and.include('Role Based Access Control Administrator');
   });
 });
