@@ -9,7 +9,8 @@
  *   azure-native signs in with (deployer-credential.ts: the same ARM_* variables and azure-native:*
  *   config, which the engine hands to `configure`), wait until the functions are listed.
  * - delete: nothing; the code goes with the app.
- * Pulumi serializes the provider into the stack: it uses built-ins, `fetch` and @azure/identity only.
+ * Pulumi serializes the provider into the stack: it uses built-ins, `fetch`, @azure/identity and
+ * jszip only (modules are captured as `require` by name; see zip.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
 import { packageFiles } from './app-package';

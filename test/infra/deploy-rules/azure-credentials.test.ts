@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import * as pulumi from '@pulumi/pulumi';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -18,7 +18,6 @@ import {
 import {
   checkPemCertificate, configGetter, credentialFor, defaultOidcAudience, githubIdToken, resolveSignIn, type SignIn,
 } from '../../../infra/azure/deployer-credential';
-import { readFileSync } from 'node:fs';
 import { projectRoot } from '../../../infra/packages';
 import { removeDir } from '../harness';
 import { azureStack, T } from './azure-rules';
