@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     }),
   ];
 
-  const server = createLocalServer(ports);
+  const server = createLocalServer(ports, { maxConcurrentUploads: config.maxConcurrentUploads });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const base = `http://${config.host}:${config.port}`;

@@ -12,6 +12,7 @@ import { imagesSpec, ordersSpec, usersSpec, type ImagesSettings, type OrdersSett
 import { openDatabase, type Db } from './database';
 import { localQueues, type LocalConfig } from './environment';
 import { LocalBlobStore } from './ports/blob-store';
+import { removeStaleTemporaries } from './ports/temporaries';
 import { SqliteDeadLetters } from './ports/dead-letters';
 import { LocalMessageBus } from './ports/message-bus';
 import { SqliteOrderLedger } from './ports/order-ledger';
@@ -48,9 +49,13 @@ export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: 
     return q;
   };
   queue(localQueues.payments);
+  const bucketsRoot = join(config.dataDir, 'buckets');
+  // writes cut short by a kill leave their temporary files; nothing else would ever remove them
+  const stale = removeStaleTemporaries(bucketsRoot);
+  if (stale.files > 0) logger.info('removed stale temporary files', { files: stale.files, bytes: stale.bytes });
   return {
     db,
-    blobs: new LocalBlobStore(db, join(config.dataDir, 'buckets')),
+    blobs: new LocalBlobStore(db, bucketsRoot),
     users: new SqliteUserRepository(db),
     ledger: new SqliteOrderLedger(db),
     bus: new LocalMessageBus(db, queue),
