@@ -7,6 +7,7 @@
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { HttpRequest } from '../events';
+import { isPossibleUserId } from '../ports/user-repository';
 import type { UsersSettings } from '../specs';
 import { HttpProblem } from './problem';
 import type { RouteMatch } from './routes';
@@ -52,17 +53,8 @@ function isAdmin(claims: Claims, adminClaim: string): boolean {
   return value === true || value === 'true';
 }
 
-/**
- * OpenID Connect caps `sub` at 255 ASCII characters (Core 1.0, section 2). A `/` would split the
- * record's path (`/users/a/b` is no route), `.` and `..` are removed from paths by URL
- * normalisation, and a control character has no place in an id: a record created under such a
- * `sub` could never be reached, so it is refused instead.
- */
-const MAX_SUB_LENGTH = 255;
-function usableAsUserId(sub: string): boolean {
-  if (sub.length === 0 || sub.length > MAX_SUB_LENGTH || sub === '.' || sub === '..') return false;
-  return !sub.includes('/') && !/\p{Cc}/u.test(sub);
-}
+/** A record created under a `sub` that is no possible user id could never be reached: refused instead. */
+const usableAsUserId = isPossibleUserId;
 
 /**
  * The JWT policy: a caller may read and change only the record whose id is its `sub`, and may

@@ -5,6 +5,7 @@
  */
 import {
   InvalidCursorError,
+  isPossibleUserId,
   type CreateUserResult,
   type DeleteUserResult,
   type UpdateUserResult,
@@ -15,17 +16,21 @@ import {
 import { whenNotBusy } from '../busy';
 import type { Db } from '../database';
 
-/** Cursors carry the last id of the previous page, tagged so that a foreign string is refused. */
+/**
+ * Cursors carry the last id of the previous page, tagged so that a foreign string is refused, and
+ * are checked (see `isPossibleUserId`): the canonical encoding of the tag and an id a user can have.
+ */
 const CURSOR_TAG = 'local-users-v1:';
 
-function encodeCursor(lastId: string): string {
+export function encodeCursor(lastId: string): string {
   return Buffer.from(CURSOR_TAG + lastId, 'utf8').toString('base64url');
 }
 
 function decodeCursor(cursor: string): string {
   const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  if (!text.startsWith(CURSOR_TAG)) throw new InvalidCursorError();
-  return text.slice(CURSOR_TAG.length);
+  const after = text.slice(CURSOR_TAG.length);
+  if (!text.startsWith(CURSOR_TAG) || !isPossibleUserId(after) || encodeCursor(after) !== cursor) throw new InvalidCursorError();
+  return after;
 }
 
 function isUniqueViolation(err: unknown, column: string): boolean {
