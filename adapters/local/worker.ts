@@ -15,7 +15,7 @@ import { onFailure } from '../../handlers/delivery';
 import type { DeadLetter } from '../../handlers/ports/dead-letters';
 import type { Logger } from '../../handlers/ports/logger';
 import type { FunctionName } from '../../handlers/specs';
-import { bookkeepingPatience, busyBackoff, whenNotBusy } from './busy';
+import { bookkeepingPatience, busyBackoff, DatabaseBusyError, whenNotBusy } from './busy';
 import { isBusy } from './database';
 import type { LocalQueue, ReceivedMessage } from './queue';
 
@@ -126,6 +126,13 @@ export class QueueWorker {
       // no line here: the core logs each success itself (function, duration, outcome)
     } catch (err) {
       if (!this.running && !this.inFlight.has(message.lease)) return;
+      if (lockedOut(err)) {
+        // another process held the database: the message did not fail, so the try is not counted
+        const delay = backoffDelay(1, this.options.backoffMs, this.options.maxBackoffMs);
+        await this.bookkeeping('postpone', message, () => queue.postpone(message, delay));
+        logger.warn('invocation', { ...fields, duration_ms: elapsed(started), outcome: 'postponed', retry_in_ms: delay, reason: 'the database is locked by another process' });
+        return;
+      }
       const failure = onFailure(err);
       const exhausted = message.receiveCount >= this.options.maxReceives;
       if (failure.action === 'dead-letter' || exhausted) {
@@ -153,6 +160,14 @@ export class QueueWorker {
       });
     }
   }
+}
+
+/** A failure that only says the database was locked: busy itself, given up on, or the cause of a conflict retry that ran out. */
+function lockedOut(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseBusyError || isBusy(e)) return true;
+  }
+  return false;
 }
 
 function elapsed(started: number): number {
