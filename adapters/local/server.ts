@@ -66,7 +66,8 @@ export function createLocalServer(ports: LocalPorts, options: LocalServerOptions
     if (first === 'stock') return handleStock(req, res, id, ports);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET']);
     if (raw === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      // the console may not be framed by another site (clickjacking)
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "frame-ancestors 'none'" });
       res.end(page);
       return;
     }
@@ -84,6 +85,8 @@ export function createLocalServer(ports: LocalPorts, options: LocalServerOptions
   }
 
   const server = createServer((req, res) => {
+    // every answer, JSON and problems included, is taken as the type it says it is
+    res.setHeader('x-content-type-options', 'nosniff');
     const address = server.address();
     const misdirected = typeof address === 'object' && address !== null ? hostProblem(req.headers.host, address.port) : undefined;
     (misdirected ? Promise.reject(misdirected) : route(req, res)).catch((err: unknown) => {

@@ -132,8 +132,12 @@ describe('local server: uploads, serving objects and the Host check (in process)
       expect(answer.headers['content-type'], host).to.equal('application/problem+json');
     }
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
-      expect((await send('GET', '/users', { host })).status, host).to.equal(200);
+      const answer = await send('GET', '/users', { host });
+      expect(answer.status, host).to.equal(200);
+      expect(answer.headers['x-content-type-options'], 'every answer is nosniff').to.equal('nosniff');
     }
+    const page = await send('GET', '/');
+    expect(page.headers['content-security-policy']).to.equal("frame-ancestors 'none'");
   });
 });
 
