@@ -9,7 +9,6 @@ import { silentLogger } from '../../../handlers/ports/logger';
 import { LocalQueue, type ReceivedMessage } from '../../../adapters/local/queue';
 import { QueueWorker, backoffDelay, type WorkerOptions } from '../../../adapters/local/worker';
 import Database from 'better-sqlite3';
-import { DatabaseBusyError } from '../../../adapters/local/busy';
 import { databaseFile } from '../../../adapters/local/wiring';
 import { localHarness, type LocalHarness } from './local-harness';
 
@@ -68,7 +67,8 @@ describe('local queue worker', () => {
     // maxReceives 1: a counted failure would dead-letter at once
     start(async () => {
       calls++;
-      if (calls <= 3) throw new DatabaseBusyError(2_000);
+      // as better-sqlite3 throws it when another connection holds the lock
+      if (calls <= 3) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
       return 'ok';
     }, { maxReceives: 1 });
     await new Promise((r) => setTimeout(r, 300)); // polls run into the lock; before the fix the timer threw
