@@ -12,7 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../../handlers/ports/clock';
 import { randomIds } from '../../handlers/ports/ids';
 import { jsonLogger } from '../../handlers/ports/logger';
-import { readSettings } from '../../handlers/settings';
+import { readSettings, validateSettings } from '../../handlers/settings';
 import { imagesSpec, ordersSpec, usersSpec } from '../../handlers/specs';
 import { awsEnvironment as names, required, type Environment } from './environment';
 import { S3BlobStore } from './ports/blob-store';
@@ -47,6 +47,7 @@ export const sqsClient = () => (sqs ??= new SQSClient({}));
 export const snsClient = () => (sns ??= new SNSClient({}));
 
 const logger = jsonLogger();
+validateSettings(process.env); // refuse to start (init error) on a setting that can only fail later
 
 export function imagesWiring(env: Environment = process.env): ImagesWiring {
   const originals = required(env, names.images.originalsBucket);

@@ -13,6 +13,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { jsonLogger, type Logger } from '../../handlers/ports/logger';
+import { validateSettings } from '../../handlers/settings';
 import { azureEnvironment as env } from './environment';
 import { AzureBlobStore } from './ports/blob-store';
 import { ContainerDeadLetters, PoisonQueueDeadLetters } from './ports/dead-letters';
@@ -24,6 +25,7 @@ import { loadEventGrid, loadIdentity, loadStorageBlob, loadStorageQueue, loadTab
 
 export type Settings = Record<string, string | undefined>;
 
+validateSettings(process.env); // refuse to start on a setting that can only fail later
 let source: Settings = process.env;
 let current: Logger = jsonLogger();
 const cache = new Map<string, unknown>();

@@ -11,7 +11,7 @@ import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
 import type { Logger } from '../../handlers/ports/logger';
 import { systemClock } from '../../handlers/ports/clock';
 import { randomIds } from '../../handlers/ports/ids';
-import { readSettings } from '../../handlers/settings';
+import { readSettings, validateSettings } from '../../handlers/settings';
 import { imagesSpec, ordersSpec, usersSpec, type OrdersSettings } from '../../handlers/specs';
 import type { ImagesConfig, ImagesDeps } from '../../handlers/images';
 import type { OrdersDeps } from '../../handlers/orders';
@@ -48,6 +48,7 @@ export interface OrdersRuntime {
  * Clients by what configures them (project, database, emulator host): one per process in
  * production, where these never change; a test that builds with other values gets its own.
  */
+validateSettings(process.env); // refuse to start on a setting that can only fail later
 const clients = new Map<string, Firestore | PubSub | Storage>();
 
 function client<T extends Firestore | PubSub | Storage>(kind: string, key: unknown[], make: () => T): T {

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../../handlers/ports/clock';
 import { randomIds, type Ids } from '../../handlers/ports/ids';
 import type { Logger } from '../../handlers/ports/logger';
-import { readSettings } from '../../handlers/settings';
-import { imagesSpec, ordersSpec, usersSpec, type ImagesSettings, type OrdersSettings, type UsersSettings } from '../../handlers/specs';
+import { validateSettings } from '../../handlers/settings';
+import type { ImagesSettings, OrdersSettings, UsersSettings } from '../../handlers/specs';
 import { openDatabase, type Db } from './database';
 import { localQueues, type LocalConfig } from './environment';
 import { LocalBlobStore } from './ports/blob-store';
+import { removeStaleTemporaries } from './ports/temporaries';
 import { SqliteDeadLetters } from './ports/dead-letters';
 import { LocalMessageBus } from './ports/message-bus';
 import { SqliteOrderLedger } from './ports/order-ledger';
@@ -37,7 +38,9 @@ export function databaseFile(dataDir: string): string {
   return join(dataDir, 'local.sqlite');
 }
 
+/** Throws SettingsError, before anything is opened, when a function setting is not usable. */
 export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: Logger): LocalPorts {
+  const settings = validateSettings(config.env);
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(databaseFile(config.dataDir));
   const queues = new Map<string, LocalQueue>();
@@ -48,9 +51,13 @@ export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: 
     return q;
   };
   queue(localQueues.payments);
+  const bucketsRoot = join(config.dataDir, 'buckets');
+  // writes cut short by a kill leave their temporary files; nothing else would ever remove them
+  const stale = removeStaleTemporaries(bucketsRoot);
+  if (stale.files > 0) logger.info('removed stale temporary files', { files: stale.files, bytes: stale.bytes });
   return {
     db,
-    blobs: new LocalBlobStore(db, join(config.dataDir, 'buckets')),
+    blobs: new LocalBlobStore(db, bucketsRoot),
     users: new SqliteUserRepository(db),
     ledger: new SqliteOrderLedger(db),
     bus: new LocalMessageBus(db, queue),
@@ -59,11 +66,7 @@ export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: 
     clock: systemClock,
     ids: randomIds,
     logger,
-    settings: {
-      images: readSettings(imagesSpec, config.env),
-      users: readSettings(usersSpec, config.env),
-      orders: readSettings(ordersSpec, config.env),
-    },
+    settings,
     close: () => db.close(),
   };
 }

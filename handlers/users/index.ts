@@ -14,6 +14,7 @@ import type { UsersSettings } from '../specs';
 import { jwtPolicy, type AuthorisationPolicy } from './authorisation';
 import { corsFor } from './cors';
 import { createUser, deleteUser, getUser, listUsers, updateUser, type OperationDeps } from './operations';
+import { retryAfterOf } from '../errors';
 import { HttpProblem, problemResponse } from './problem';
 import { ALLOWED_METHODS, checkMethod, matchRoute, type RouteMatch } from './routes';
 
@@ -91,7 +92,7 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
         // A store that failed: the client cannot fix it, and the log line keeps the reason.
         log.error('users request failed', { method: request.method, route, error: String(err) });
       }
-      const problem = err instanceof HttpProblem ? err : new HttpProblem(500, 'the request could not be completed');
+      const problem = err instanceof HttpProblem ? err : storeProblem(err);
       response = problemResponse(problem, request.path);
     }
     // A preflight answer already carries its own CORS headers.
@@ -114,4 +115,13 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
     });
     return response;
   };
+}
+
+/** A store that said "not now" is a 503 with its `Retry-After`; any other failure is a 500. */
+function storeProblem(err: unknown): HttpProblem {
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter !== undefined) {
+    return new HttpProblem(503, 'the store is busy; try again shortly', { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) });
+  }
+  return new HttpProblem(500, 'the request could not be completed');
 }

@@ -5,7 +5,10 @@
  * - objects.get (metadata):  GET  [/storage/v1]/b/{bucket}/o/{object}            -> object resource, 404 error body
  * - objects.get (media):     GET  [/storage/v1]/b/{bucket}/o/{object}?alt=media  -> bytes, `x-goog-hash`, `x-goog-generation`
  * - objects.insert:          POST /upload/storage/v1/b/{bucket}/o?uploadType=multipart -> object resource
- *   (multipart/related: a JSON metadata part, then the media part)
+ *   (multipart/related: a JSON metadata part, then the media part), with the preconditions
+ *   `ifGenerationMatch` (0: only if there is no live object) and `ifMetagenerationMatch`: a
+ *   precondition that does not hold is 412 conditionNotMet and writes nothing
+ *   (https://cloud.google.com/storage/docs/request-preconditions)
  * Anything else answers 501, so a new call the adapter starts making fails loudly here.
  */
 import { CRC32C } from '@google-cloud/storage';
@@ -61,6 +64,12 @@ export async function startGcsStandIn(buckets: string[]): Promise<GcsStandIn> {
       if (!buckets.includes(bucket)) return error(res, 404, 'The specified bucket does not exist.');
       const { metadata, media } = parseMultipart(req.headers['content-type'] ?? '', body);
       const name = String(url.searchParams.get('name') ?? metadata.name ?? '');
+      const live = objects.get(`${bucket}/${name}`)?.resource;
+      const ifGeneration = url.searchParams.get('ifGenerationMatch');
+      const ifMetageneration = url.searchParams.get('ifMetagenerationMatch');
+      const generationHolds = ifGeneration === null || (ifGeneration === '0' ? !live : live?.generation === ifGeneration);
+      const metagenerationHolds = ifMetageneration === null || (live !== undefined && live.metageneration === ifMetageneration);
+      if (!generationHolds || !metagenerationHolds) return error(res, 412, 'At least one of the pre-conditions you specified did not hold.');
       const resource = objectResource(bucket, name, media, metadata, String(++generation));
       objects.set(`${bucket}/${name}`, { resource, bytes: media });
       return json(res, 200, resource);
@@ -144,7 +153,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
 
 /** The JSON API's error shape (https://cloud.google.com/storage/docs/json_api/v1/status-codes). */
 function error(res: ServerResponse, code: number, message: string) {
-  json(res, code, { error: { code, message, errors: [{ message, domain: 'global', reason: code === 404 ? 'notFound' : code === 403 ? 'accountDisabled' : 'backendError' }] } });
+  json(res, code, { error: { code, message, errors: [{ message, domain: 'global', reason: code === 404 ? 'notFound' : code === 403 ? 'accountDisabled' : code === 412 ? 'conditionNotMet' : 'backendError' }] } });
 }
 
 /** Base64 of the big-endian CRC32C, as the API reports it. */
