@@ -10,13 +10,15 @@ import type { Logger } from '../../handlers/ports/logger';
 import { readSettings } from '../../handlers/settings';
 import { imagesSpec, ordersSpec, usersSpec, type ImagesSettings, type OrdersSettings, type UsersSettings } from '../../handlers/specs';
 import { openDatabase, type Db } from './database';
-import { localQueues, type LocalConfig } from './environment';
+import { localBuckets, localQueues, type LocalConfig } from './environment';
 import { LocalBlobStore } from './ports/blob-store';
 import { SqliteDeadLetters } from './ports/dead-letters';
 import { LocalMessageBus } from './ports/message-bus';
+import { LocalObjectUrls } from './ports/object-urls';
 import { SqliteOrderLedger } from './ports/order-ledger';
 import { SqliteUserRepository } from './ports/user-repository';
 import { LocalQueue } from './queue';
+import { loadSigningKey } from './signing-key';
 
 export interface LocalPorts {
   db: Db;
@@ -25,6 +27,10 @@ export interface LocalPorts {
   ledger: SqliteOrderLedger;
   bus: LocalMessageBus;
   deadLetters: SqliteDeadLetters;
+  /** Signed uploads and downloads to this server's `/signed/` endpoint. */
+  objectUrls: LocalObjectUrls;
+  /** The key `objectUrls` signs with, kept in the data directory. */
+  signingKey: Buffer;
   queue(name: string): LocalQueue;
   clock: Clock;
   ids: Ids;
@@ -37,7 +43,11 @@ export function databaseFile(dataDir: string): string {
   return join(dataDir, 'local.sqlite');
 }
 
-export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: Logger): LocalPorts {
+/**
+ * `baseUrl` is where clients reach this server, for the URLs it signs; the default is the
+ * configured port on 127.0.0.1 (what `npm start` listens on).
+ */
+export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'> & { baseUrl?: () => string; port?: number }, logger: Logger): LocalPorts {
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(databaseFile(config.dataDir));
   const queues = new Map<string, LocalQueue>();
@@ -48,6 +58,8 @@ export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: 
     return q;
   };
   queue(localQueues.payments);
+  const signingKey = loadSigningKey(config.dataDir);
+  const baseUrl = config.baseUrl ?? (() => `http://127.0.0.1:${config.port ?? 3000}`);
   return {
     db,
     blobs: new LocalBlobStore(db, join(config.dataDir, 'buckets')),
@@ -55,6 +67,8 @@ export function wireLocal(config: Pick<LocalConfig, 'dataDir' | 'env'>, logger: 
     ledger: new SqliteOrderLedger(db),
     bus: new LocalMessageBus(db, queue),
     deadLetters: new SqliteDeadLetters(db),
+    objectUrls: new LocalObjectUrls(db, signingKey, localBuckets, baseUrl),
+    signingKey,
     queue,
     clock: systemClock,
     ids: randomIds,
