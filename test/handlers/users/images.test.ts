@@ -129,7 +129,8 @@ describe('users API: signed uploads and images', () => {
       const second = bodyOf(await h.call({ method: 'GET', path: '/users/alice/images', query: { limit: '2', cursor: String(first.next_cursor) } }));
       expect((second.images as { key: string; width: unknown; bytes: unknown }[]).map((i) => [i.key, i.width, i.bytes])).to.deep.equal([['compressed/alice/3.jpg', null, 1000]]);
       const bobsCursor = Buffer.from('compressed/bob/').toString('base64url');
-      for (const query of [{ cursor: bobsCursor }, { cursor: '' }, { limit: '0' }, { limit: '101' }]) {
+      const queries: Record<string, string>[] = [{ cursor: bobsCursor }, { cursor: '' }, { limit: '0' }, { limit: '101' }];
+      for (const query of queries) {
         expect((await h.call({ method: 'GET', path: '/users/alice/images', query })).status, JSON.stringify(query)).to.equal(400);
       }
     });
