@@ -143,6 +143,42 @@ describe('Azure functions end to end (Azurite)', function () {
     });
   });
 
+  describe('user images (HTTP trigger users/{id}/{*rest})', () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      usersHandler(
+        new HttpRequest({ method, url: `http://localhost:7071${path}`, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? { string: JSON.stringify(body) } : undefined }),
+        context('users'),
+      );
+
+    it('signs an upload that lands in the originals container, and lists the compressed copy with its SAS URL', async () => {
+      const created = await call('POST', '/users', { name: 'Ada', email: `ada-${randomUUID().slice(0, 6)}@example.com` });
+      const id = (JSON.parse(created.body as string) as { user_id: string }).user_id;
+      const photo = imageFixture('exif-orientation-Landscape_1.jpg');
+      const asked = await call('POST', `/users/${id}/uploads`, { filename: 'a.jpg', content_type: 'image/jpeg', bytes: photo.length });
+      expect(asked.status, asked.body as string).to.equal(201);
+      const grant = JSON.parse(asked.body as string) as { key: string; upload: { method: string; url: string; headers: Record<string, string> } };
+      expect(grant.upload.url.startsWith(`${app.blobs.getContainerClient(app.names.originals).url}/${id}/`)).to.equal(true);
+      const put = await fetch(grant.upload.url, { method: grant.upload.method, headers: grant.upload.headers, body: photo });
+      expect(put.status, await put.text()).to.equal(201);
+
+      const blob = app.blobs.getContainerClient(app.names.originals).getBlockBlobClient(grant.key);
+      const props = await blob.getProperties();
+      const subject = `/blobServices/default/containers/${app.names.originals}/blobs/${grant.key}`;
+      const data = { api: 'PutBlob', url: blob.url, eTag: props.etag, contentLength: photo.length, contentType: 'image/jpeg', blobType: 'BlockBlob' };
+      const result = await imagesHandler({ id: randomUUID(), subject, eventType: 'Microsoft.Storage.BlobCreated', eventTime: new Date().toISOString(), data }, context('images'));
+      expect(result.outcome).to.equal('compressed');
+
+      const listed = await call('GET', `/users/${id}/images`);
+      expect(listed.status).to.equal(200);
+      const [image] = (JSON.parse(listed.body as string) as { images: { key: string; url: string; width: number; height: number; bytes: number }[] }).images;
+      expect(image.key).to.equal(`compressed/${grant.key}`);
+      expect(image.width).to.equal(800);
+      const copy = await fetch(image.url);
+      expect(copy.status).to.equal(200);
+      expect((await copy.arrayBuffer()).byteLength).to.equal(image.bytes);
+    });
+  });
+
   describe('orders (storage queue trigger)', () => {
     const ordersQueue = () => app.queues.getQueueClient(app.names.orders);
     const poison = () => app.queues.getQueueClient(poisonQueueName(app.names.orders));
