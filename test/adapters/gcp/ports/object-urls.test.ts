@@ -34,7 +34,9 @@ describe('gcp: V4 signed uploads and downloads (GcsObjectUrls)', function () {
     // What Cloud Functions' credentials look like to the library: an account, a token, no key.
     const authClient = new OAuth2Client();
     authClient.setCredentials({ access_token: 'function-token', expiry_date: Date.now() + 3_600_000 });
-    const signing = new Storage({ projectId: 'multicloud-functions-test', credentials: { client_email: ACCOUNT }, authClient });
+    // typed from this package's google-auth-library; at run time it is the library's own class
+    const asStorageAuth = authClient as unknown as NonNullable<ConstructorParameters<typeof Storage>[0]>['authClient'];
+    const signing = new Storage({ projectId: 'multicloud-functions-test', credentials: { client_email: ACCOUNT }, authClient: asStorageAuth });
     urls = new GcsObjectUrls(() => signing, buckets, { signingEndpoint: iam.endpoint });
     const previous = process.env.STORAGE_EMULATOR_HOST;
     process.env.STORAGE_EMULATOR_HOST = gcs.endpoint;
