@@ -20,6 +20,7 @@ import { Monitoring } from './monitoring';
 import { CodeDeployment } from './one-deploy';
 import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
+import { allowBrowserUploads, delegatorGrant } from './signed-uploads';
 import { StorageAccount } from './storage-account';
 import { Tables } from './tables';
 import { usersApiSettings, usersApiUrl } from './users-api';
@@ -67,7 +68,9 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     { role: 'storageTableDataContributor', scope: account.id, what: 'tables' },
     { role: 'eventGridDataSender', scope: pipeline.events.id, what: 'order-events' },
     { role: 'monitoringMetricsPublisher', scope: monitoring.insights.id, what: 'telemetry' },
+    delegatorGrant(account),
   ]);
+  allowBrowserUploads('storage-blob-cors', account, config.usersApi.corsOrigins, account);
 
   const identityConnection = (prefixName: string) => ({
     [`${prefixName}__credential`]: 'managedidentity',

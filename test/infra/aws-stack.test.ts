@@ -94,7 +94,11 @@ describe('infra: the AWS dev stack under mocks', function () {
       [awsEnvironment.images.compressedBucket]: 'mcf-dev-compressed',
       [awsEnvironment.images.deadLetterQueueUrl]: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-images-dead-letters`,
     });
-    expect(env('users')).to.deep.equal({ [awsEnvironment.users.usersTable]: 'mcf-dev-users-table' });
+    expect(env('users')).to.deep.equal({
+      [awsEnvironment.users.usersTable]: 'mcf-dev-users-table',
+      [awsEnvironment.users.originalsBucket]: 'mcf-dev-originals',
+      [awsEnvironment.users.compressedBucket]: 'mcf-dev-compressed',
+    });
     expect(env('orders')).to.deep.equal({
       [awsEnvironment.orders.ordersTable]: 'mcf-dev-orders-table',
       [awsEnvironment.orders.paymentsQueueUrl]: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-payments-queue`,
@@ -122,6 +126,9 @@ describe('infra: the AWS dev stack under mocks', function () {
       WriteOwnLogs: [logs('users')],
       UserItems: [table('mcf-dev-users-table')],
       ListUsers: [`${table('mcf-dev-users-table')}/index/users-by-id`],
+      PresignUploads: ['arn:aws:s3:::mcf-dev-originals/*'],
+      PresignDownloads: ['arn:aws:s3:::mcf-dev-compressed/*'],
+      ListCompressed: ['arn:aws:s3:::mcf-dev-compressed'],
       SendTraces: ['*'],
     });
     expect(resourcesBySid('orders')).to.deep.equal({
