@@ -214,14 +214,14 @@ describe('infra: the AWS dev stack under mocks', function () {
     expect(orders.globalSecondaryIndexes).to.equal(undefined);
   });
 
-  it('serves ANY /users and ANY /users/{id} over payload 2.0, throttled, invoked only from this API', () => {
+  it('serves ANY /users, ANY /users/{id} and ANY /users/{id}/{proxy+} over payload 2.0, throttled, invoked only from this API', () => {
     const api = r.get(T.api, 'users-api-api').inputs;
     expect(api).to.include({ name: 'mcf-dev-users-api', protocolType: 'HTTP' });
     // Pulumi.dev.yaml lists one origin: the API owns CORS.
     expect(api.corsConfiguration).to.deep.include({ allowOrigins: ['http://localhost:5173'] });
     expect(r.get(T.integration, 'users-api-integration').inputs).to.include({ integrationType: 'AWS_PROXY', payloadFormatVersion: '2.0', integrationUri: `arn:aws:lambda:${region}:${account}:function:mcf-dev-users` });
     const routes = r.ofType(T.route);
-    expect(routes.map((x) => x.inputs.routeKey)).to.have.members(['ANY /users', 'ANY /users/{id}']);
+    expect(routes.map((x) => x.inputs.routeKey)).to.have.members(['ANY /users', 'ANY /users/{id}', 'ANY /users/{id}/{proxy+}']);
     for (const route of routes) expect(route.inputs).to.include({ authorizationType: 'NONE', target: 'integrations/users-api-integration-id' });
     expect(r.ofType(T.authorizer)).to.have.length(0);
     expect(r.get(T.stage, 'users-api-stage').inputs).to.deep.include({ name: '$default', autoDeploy: true, defaultRouteSettings: { throttlingRateLimit: 50, throttlingBurstLimit: 100 } });
