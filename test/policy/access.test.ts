@@ -15,11 +15,11 @@ describe('policy: users-api-not-anonymous', function () {
   it('AWS: routes without an authorizer fire unless declared; with a JWT issuer in the config they pass', async () => {
     const open = await committedStack('aws');
     const found = check(rule, open);
-    expect(found).to.have.length(2);
+    expect(found).to.have.length(3); // one per route: /users, /users/{id}, /users/{id}/{proxy+}
     expect(found[0]).to.equal('aws:apigatewayv2/route:Route "users-api-route-0": lets anyone call the users API without a token: set jwtIssuer and jwtAudience in the stack config (tokens verified), or say that anyone may call it: pulumi config set usersPublic true');
     expect(check(rule, open, true)).to.deep.equal([]);
     const { resources } = await stackResources('aws', jwt);
-    expect(resources.filter((r) => r.type === 'aws:apigatewayv2/route:Route').map((r) => r.props.authorizationType)).to.deep.equal(['JWT', 'JWT']);
+    expect(resources.filter((r) => r.type === 'aws:apigatewayv2/route:Route').map((r) => r.props.authorizationType)).to.deep.equal(['JWT', 'JWT', 'JWT']);
     expect(check(rule, resources)).to.deep.equal([]);
   });
 
