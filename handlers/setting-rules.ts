@@ -73,6 +73,12 @@ export const usersRules: { [K in keyof UsersSettings]-?: SettingRule } = {
     allowed: 'a comma-separated list of origins such as https://app.example (no path, no trailing "/"), or *',
     holds: (v) => Array.isArray(v) && v.every((s) => corsOrigin(s as string)),
   },
+  // the images function refuses an original over its own maxObjectBytes: a larger upload could only be dead-lettered
+  uploadMaxBytes: integer(1, 512 * 1024 * 1024),
+  // S3 presigned requests, Azure delegation keys and Cloud Storage V4 URLs all end within 7 days
+  // (S3 "Sharing objects with presigned URLs", Get User Delegation Key, V4 signing "X-Goog-Expires")
+  uploadUrlSeconds: integer(1, 7 * 24 * 3600),
+  downloadUrlSeconds: integer(1, 7 * 24 * 3600),
 };
 
 export const ordersRules: { [K in keyof OrdersSettings]: SettingRule } = {

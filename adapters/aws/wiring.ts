@@ -18,6 +18,7 @@ import { awsEnvironment as names, required, type Environment } from './environme
 import { S3BlobStore } from './ports/blob-store';
 import { SqsDeadLetters } from './ports/dead-letters';
 import { SqsSnsMessageBus } from './ports/message-bus';
+import { S3ObjectUrls } from './ports/object-urls';
 import { DynamoOrderLedger } from './ports/order-ledger';
 import { DynamoUserRepository } from './ports/user-repository';
 import type { ImagesWiring } from './images';
@@ -63,7 +64,16 @@ export function imagesWiring(env: Environment = process.env): ImagesWiring {
 
 export function usersWiring(env: Environment = process.env): UsersWiring {
   return {
-    deps: { users: new DynamoUserRepository(dynamoClient(), required(env, names.users.usersTable)), clock: systemClock, ids: randomIds, logger },
+    deps: {
+      users: new DynamoUserRepository(dynamoClient(), required(env, names.users.usersTable)),
+      objectUrls: new S3ObjectUrls(s3Client(), {
+        originals: required(env, names.users.originalsBucket),
+        compressed: required(env, names.users.compressedBucket),
+      }),
+      clock: systemClock,
+      ids: randomIds,
+      logger,
+    },
     settings: readSettings(usersSpec, env),
   };
 }

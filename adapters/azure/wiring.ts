@@ -18,6 +18,7 @@ import { azureEnvironment as env } from './environment';
 import { AzureBlobStore } from './ports/blob-store';
 import { ContainerDeadLetters, PoisonQueueDeadLetters } from './ports/dead-letters';
 import { AzureMessageBus } from './ports/message-bus';
+import { AzureObjectUrls } from './ports/object-urls';
 import { TableOrderLedger } from './ports/order-ledger';
 import { TableUserRepository } from './ports/user-repository';
 import { poisonQueueName } from './queue-encoding';
@@ -88,7 +89,12 @@ export function buildImagesPorts(s: Settings) {
 }
 
 export function buildUsersPorts(s: Settings) {
-  return { users: new TableUserRepository(tableClient(s, required(s, env.users.usersTable))) };
+  // One app hosts the three functions: the users function signs for the images function's containers.
+  const containers = { originals: required(s, env.images.originalsContainer), compressed: required(s, env.images.compressedContainer) };
+  return {
+    users: new TableUserRepository(tableClient(s, required(s, env.users.usersTable))),
+    objectUrls: new AzureObjectUrls(() => blobService(s), containers),
+  };
 }
 
 export function buildOrdersPorts(s: Settings) {

@@ -22,6 +22,7 @@ import { loadFirestore, loadPubSub, loadStorage } from './sdk';
 import { GcsBlobStore } from './ports/blob-store';
 import { PubSubDeadLetters } from './ports/dead-letters';
 import { PubSubMessageBus } from './ports/message-bus';
+import { GcsObjectUrls } from './ports/object-urls';
 import { FirestoreOrderLedger } from './ports/order-ledger';
 import { FirestoreUserRepository } from './ports/user-repository';
 
@@ -122,7 +123,14 @@ export function buildImagesRuntime(env: Env): ImagesRuntime {
 
 export function buildUsersRuntime(env: Env): UsersRuntime {
   const logger = cloudLoggingLogger().child({ function: 'users' });
-  const deps = { users: new FirestoreUserRepository(firestoreClient(env)), clock: systemClock, ids: randomIds, logger };
+  const buckets = { originals: required(env, names.users.originalsBucket), compressed: required(env, names.users.compressedBucket) };
+  const deps = {
+    users: new FirestoreUserRepository(firestoreClient(env)),
+    objectUrls: new GcsObjectUrls(() => storageClient(env), buckets),
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+  };
   return { api: createUsersApi(deps, readSettings(usersSpec, env)), logger };
 }
 

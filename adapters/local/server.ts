@@ -15,6 +15,7 @@ import { localQueues, localTopics } from './environment';
 import { MalformedRequestError, decodePath } from './events/http';
 import { HttpProblem, methodNotAllowed, readBodyPrefix, sendJson, sendProblem } from './http-kit';
 import { handleOrders, handleStock } from './orders-api';
+import { handleSigned } from './signed-api';
 import { usersEntry } from './users';
 import type { LocalPorts } from './wiring';
 
@@ -28,6 +29,8 @@ export const endpoints: readonly [string, string][] = [
   ['GET', '/                                  the console page'],
   ['GET POST', '/users   GET HEAD PUT PATCH DELETE /users/{id}'],
   ['PUT', '/buckets/originals/<key>           upload; fires the images function'],
+  ['POST', '/users/{id}/uploads  GET /users/{id}/images[/{name}]  signed uploads and downloads'],
+  ['PUT GET', '/signed/<bucket>/<key>?X-Signature=...   what those signed URLs reach'],
   ['GET', '/buckets/<bucket>/<key>  /buckets/<bucket>?prefix='],
   ['POST', '/orders                            queue an order (202)'],
   ['GET', '/orders  /orders/{id}'],
@@ -62,6 +65,7 @@ export function createLocalServer(ports: LocalPorts, options: LocalServerOptions
       return;
     }
     if (first === 'buckets' && rest !== '') return handleBuckets(req, res, rest, url, ports, uploads);
+    if (first === 'signed') return handleSigned(req, res, rest, url, ports);
     if (first === 'orders') return handleOrders(req, res, id, ports);
     if (first === 'stock') return handleStock(req, res, id, ports);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET']);

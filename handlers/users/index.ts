@@ -9,12 +9,14 @@ import type { HttpRequest, HttpResponse } from '../events';
 import type { Clock } from '../ports/clock';
 import type { Ids } from '../ports/ids';
 import type { Logger } from '../ports/logger';
+import type { ObjectUrls } from '../ports/object-urls';
 import type { UserRepository } from '../ports/user-repository';
 import type { UsersSettings } from '../specs';
 import { jwtPolicy, type AuthorisationPolicy } from './authorisation';
 import { corsFor } from './cors';
 import { createUser, deleteUser, getUser, listUsers, updateUser, type OperationDeps } from './operations';
 import { retryAfterOf } from '../errors';
+import { listImages, redirectToImage, requestUpload } from './image-operations';
 import { HttpProblem, problemResponse } from './problem';
 import { ALLOWED_METHODS, checkMethod, matchRoute, type RouteMatch } from './routes';
 
@@ -23,6 +25,8 @@ export interface UsersDeps {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** Signed uploads and downloads of the user's images; without it those routes answer 501. */
+  objectUrls?: ObjectUrls;
   /** Replaces the whole authorisation policy (default: `jwtPolicy(settings)`). */
   authorise?: AuthorisationPolicy;
   /** The JWT key getter; default: the remote JWKS of the issuer (`settings.jwksUrl`). */
@@ -47,6 +51,7 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
   const authorise = deps.authorise ?? jwtPolicy(settings, deps.jwtKeys);
   const cors = corsFor(settings);
   const operations: OperationDeps = { users: deps.users, clock: deps.clock, ids: deps.ids, settings };
+  const imageOperations = { ...operations, objectUrls: deps.objectUrls };
 
   async function dispatch(request: HttpRequest, match: RouteMatch): Promise<HttpResponse> {
     checkMethod(match, request.method);
@@ -73,8 +78,16 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
         return updateUser(operations, request, id, 'replace');
       case 'PATCH /users/{id}':
         return updateUser(operations, request, id, 'patch');
-      default: // DELETE /users/{id}: checkMethod let nothing else through
+      case 'POST /users/{id}/uploads':
+        return requestUpload(imageOperations, request, id);
+      case 'GET /users/{id}/images':
+        return listImages(imageOperations, request, id);
+      case 'GET /users/{id}/images/{name}':
+        return redirectToImage(imageOperations, id, match.name ?? '');
+      case 'DELETE /users/{id}':
         return deleteUser(operations, request, id);
+      default: // checkMethod let nothing else through
+        throw new Error(`no operation for ${method} ${match.route}`);
     }
   }
 

@@ -22,6 +22,7 @@ import { CodeDeployment } from './one-deploy';
 import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
 import { defaultStorageAccountName, functionAppName, orderEventsTopicName } from './names';
+import { allowBrowserUploads, delegatorGrant } from './signed-uploads';
 import { StorageAccount } from './storage-account';
 import { Tables } from './tables';
 import { usersApiSettings, usersApiUrl } from './users-api';
@@ -79,7 +80,9 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     { role: 'storageTableDataContributor', scope: account.id, what: 'tables' },
     { role: 'eventGridDataSender', scope: pipeline.events.id, what: 'order-events' },
     { role: 'monitoringMetricsPublisher', scope: monitoring.insights.id, what: 'telemetry' },
+    delegatorGrant(account),
   ]);
+  allowBrowserUploads('storage-blob-cors', account, config.usersApi.corsOrigins, account);
 
   const identityConnection = (prefixName: string) => ({
     [`${prefixName}__credential`]: 'managedidentity',

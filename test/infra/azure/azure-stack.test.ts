@@ -133,6 +133,8 @@ describe('infra: the Azure dev stack under mocks', function () {
       { name: 'app-tables', principal: app, role: role(builtInRoles.storageTableDataContributor), scope: accountId },
       { name: 'app-order-events', principal: app, role: role(builtInRoles.eventGridDataSender), scope: `${group}/providers/Microsoft.EventGrid/topics/${topicName}` },
       { name: 'app-telemetry', principal: app, role: role(builtInRoles.monitoringMetricsPublisher), scope: `${group}/providers/Microsoft.Insights/components/mcf-dev-azure-insights` },
+      // Get User Delegation Key, for the users function's signed URLs: an account-level operation
+      { name: 'app-signs-uploads', principal: app, role: role(builtInRoles.storageBlobDelegator), scope: accountId },
       // The system topic's identity may write the dead-letter container only.
       { name: 'uploads-events-dead-letters', principal: 'principal-of-mcf-dev-azure-blob-events', role: role(builtInRoles.storageBlobDataContributor), scope: `${accountId}/blobServices/default/containers/mcf-dev-azure-images-dead-letters` },
     ]);
