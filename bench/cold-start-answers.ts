@@ -118,7 +118,8 @@ async function awsAnswers(calls: FirstAnswers['calls'], missing: FirstAnswers['m
         event: { ...v2, routeKey: 'GET /users/{id}', rawPath: path, pathParameters: { id: 'no-such-user' }, requestContext: { ...v2.requestContext, stage: '$default', routeKey: 'GET /users/{id}', http: { ...v2.requestContext.http, method: 'GET', path } } },
         context: { awsRequestId: 'bench-cold-start' },
       },
-      env: { ...base, [awsNames.users.usersTable]: usersTable },
+      // the bucket names the image routes sign for (not reached by this GET)
+      env: { ...base, [awsNames.users.usersTable]: usersTable, [awsNames.users.originalsBucket]: 'bench-originals', [awsNames.users.compressedBucket]: 'bench-compressed' },
       check: expectField('statusCode', 404),
     }];
 

@@ -81,5 +81,8 @@ export const gcpVcpusByMemoryMb: readonly [number, number][] = [
   [128, 0.083], [256, 0.167], [512, 0.333], [1024, 0.583], [2048, 1], [4096, 2], [8192, 2], [16384, 4], [32768, 8],
 ];
 
-/** Flex Consumption instance sizes, https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#instance-memory. */
-export const azureInstanceSizesMb = [512, 2048, 4096] as const;
+/**
+ * Flex Consumption instance sizes the stack deploys, https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#instance-memory:
+ * 2048 and 4096 (512 is documented but reported refused, so infra/azure/options.ts refuses it too).
+ */
+export const azureInstanceSizesMb = [2048, 4096] as const;

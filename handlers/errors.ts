@@ -54,3 +54,27 @@ export function reasonOf(err: unknown): string {
   }
   return String(err);
 }
+
+/**
+ * A store that cannot serve right now and says when to try again (a locked database, a
+ * throttled table): a delivery is retried later; an HTTP request answers 503 with `Retry-After`
+ * (RFC 9110 section 10.2.3).
+ */
+export class UnavailableError extends TransientError {
+  constructor(
+    reason: string,
+    /** Whole seconds before a retry is worth it. */
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+    this.name = 'UnavailableError';
+  }
+}
+
+/** The `retryAfterSeconds` of an UnavailableError (also from a second copy of this module), else undefined. */
+export function retryAfterOf(err: unknown): number | undefined {
+  if (err instanceof UnavailableError) return err.retryAfterSeconds;
+  const seconds = (err as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof err === 'object' && typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : undefined;
+}

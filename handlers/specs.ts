@@ -49,6 +49,12 @@ export interface UsersSettings {
   adminClaim: string;
   /** Origins allowed by CORS; `*` only when it is listed explicitly. Empty: no CORS headers. */
   corsOrigins: readonly string[];
+  /** The largest original a signed upload may carry: the images function refuses anything larger. */
+  uploadMaxBytes: number;
+  /** How long a signed upload stays valid: a few minutes, enough to start sending the file. */
+  uploadUrlSeconds: number;
+  /** How long a signed download URL of a compressed copy stays valid. */
+  downloadUrlSeconds: number;
 }
 
 export interface OrdersSettings {
@@ -89,6 +95,9 @@ export const usersSpec: FunctionSpec<UsersSettings> = {
     maxBodyBytes: 64 * 1024,
     adminClaim: 'admin',
     corsOrigins: [],
+    uploadMaxBytes: imagesSpec.settings.maxObjectBytes,
+    uploadUrlSeconds: 5 * 60,
+    downloadUrlSeconds: 15 * 60,
   },
 };
 

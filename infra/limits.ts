@@ -56,7 +56,7 @@ export const awsLimits: PlatformLimits = {
  * ready, scale-out "1000") and https://learn.microsoft.com/azure/azure-functions/functions-scale
  * (timeouts). Memory and timeout belong to the whole app, not to a function: a function's figure
  * here is what it needs, and `infra/azure/options.ts` sizes the app for the largest of the three
- * (instance memory: 512, 2048 or 4096 MB).
+ * (instance memory: 2048 or 4096 MB; options.ts says why not 512).
  */
 export const azureLimits: PlatformLimits = {
   platform: 'Azure Functions Flex Consumption',

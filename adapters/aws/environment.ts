@@ -13,6 +13,9 @@ export const awsEnvironment = {
   },
   users: {
     usersTable: 'USERS_TABLE',
+    /** Signed uploads go to the originals bucket, signed downloads come from the compressed one. */
+    originalsBucket: 'ORIGINALS_BUCKET',
+    compressedBucket: 'COMPRESSED_BUCKET',
   },
   orders: {
     ordersTable: 'ORDERS_TABLE',

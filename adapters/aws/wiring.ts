@@ -12,12 +12,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../../handlers/ports/clock';
 import { randomIds } from '../../handlers/ports/ids';
 import { jsonLogger } from '../../handlers/ports/logger';
-import { readSettings } from '../../handlers/settings';
+import { readSettings, validateSettings } from '../../handlers/settings';
 import { imagesSpec, ordersSpec, usersSpec } from '../../handlers/specs';
 import { awsEnvironment as names, required, type Environment } from './environment';
 import { S3BlobStore } from './ports/blob-store';
 import { SqsDeadLetters } from './ports/dead-letters';
 import { SqsSnsMessageBus } from './ports/message-bus';
+import { S3ObjectUrls } from './ports/object-urls';
 import { DynamoOrderLedger } from './ports/order-ledger';
 import { DynamoUserRepository } from './ports/user-repository';
 import type { ImagesWiring } from './images';
@@ -47,6 +48,7 @@ export const sqsClient = () => (sqs ??= new SQSClient({}));
 export const snsClient = () => (sns ??= new SNSClient({}));
 
 const logger = jsonLogger();
+validateSettings(process.env); // refuse to start (init error) on a setting that can only fail later
 
 export function imagesWiring(env: Environment = process.env): ImagesWiring {
   const originals = required(env, names.images.originalsBucket);
@@ -62,7 +64,16 @@ export function imagesWiring(env: Environment = process.env): ImagesWiring {
 
 export function usersWiring(env: Environment = process.env): UsersWiring {
   return {
-    deps: { users: new DynamoUserRepository(dynamoClient(), required(env, names.users.usersTable)), clock: systemClock, ids: randomIds, logger },
+    deps: {
+      users: new DynamoUserRepository(dynamoClient(), required(env, names.users.usersTable)),
+      objectUrls: new S3ObjectUrls(s3Client(), {
+        originals: required(env, names.users.originalsBucket),
+        compressed: required(env, names.users.compressedBucket),
+      }),
+      clock: systemClock,
+      ids: randomIds,
+      logger,
+    },
     settings: readSettings(usersSpec, env),
   };
 }

@@ -18,6 +18,12 @@ import { currentSettings, logger, usersPorts } from './wiring';
 export const USERS_ROUTE = 'users/{id?}';
 export const OPENAPI_ROUTE = 'openapi.json';
 /**
+ * The routes below a user (`/users/{id}/uploads`, `/users/{id}/images[/{name}]`): a second trigger
+ * with a catch-all, so that the first keeps its exact template. The core matches the path itself.
+ * https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger#customize-the-http-endpoint
+ */
+export const USER_IMAGES_ROUTE = 'users/{id}/{*rest}';
+/**
  * Every method some route of the core answers (HEAD and OPTIONS included), taken from the core so
  * that a method it adds is not refused by the host with a bare 404 before the core can answer it.
  */
@@ -41,7 +47,7 @@ let built: { ports: ReturnType<typeof usersPorts>; api: UsersApi } | undefined;
 function usersApi(): UsersApi {
   const ports = usersPorts();
   if (built?.ports !== ports) {
-    const deps = { users: ports.users, clock: systemClock, ids: randomIds, logger: logger().child({ function: 'users' }) };
+    const deps = { users: ports.users, objectUrls: ports.objectUrls, clock: systemClock, ids: randomIds, logger: logger().child({ function: 'users' }) };
     built = { ports, api: createUsersApi(deps, readSettings(usersSpec, currentSettings())) };
   }
   return built.api;
@@ -53,6 +59,7 @@ export async function usersHandler(request: HttpRequest, context: InvocationCont
 }
 
 app.http('users', { route: USERS_ROUTE, methods: [...USERS_METHODS], authLevel: usersAuthLevel(), handler: usersHandler });
+app.http('user-images', { route: USER_IMAGES_ROUTE, methods: [...USERS_METHODS], authLevel: usersAuthLevel(), handler: usersHandler });
 // The API's description (GET /openapi.json), answered by the same core; a trigger of its own
 // because `users/{id?}` cannot match it. The same authLevel: the stack's gate covers the whole API.
 app.http('openapi', { route: OPENAPI_ROUTE, methods: [...ALLOWED_METHODS['/openapi.json']] as HttpMethod[], authLevel: usersAuthLevel(), handler: usersHandler });

@@ -13,10 +13,12 @@ import type { TokenCredential } from '@azure/identity';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { QueueServiceClient } from '@azure/storage-queue';
 import { jsonLogger, type Logger } from '../../handlers/ports/logger';
+import { validateSettings } from '../../handlers/settings';
 import { azureEnvironment as env } from './environment';
 import { AzureBlobStore } from './ports/blob-store';
 import { ContainerDeadLetters, PoisonQueueDeadLetters } from './ports/dead-letters';
 import { AzureMessageBus } from './ports/message-bus';
+import { AzureObjectUrls } from './ports/object-urls';
 import { TableOrderLedger } from './ports/order-ledger';
 import { TableUserRepository } from './ports/user-repository';
 import { poisonQueueName } from './queue-encoding';
@@ -24,6 +26,7 @@ import { loadEventGrid, loadIdentity, loadStorageBlob, loadStorageQueue, loadTab
 
 export type Settings = Record<string, string | undefined>;
 
+validateSettings(process.env); // refuse to start on a setting that can only fail later
 let source: Settings = process.env;
 let current: Logger = jsonLogger();
 const cache = new Map<string, unknown>();
@@ -86,7 +89,12 @@ export function buildImagesPorts(s: Settings) {
 }
 
 export function buildUsersPorts(s: Settings) {
-  return { users: new TableUserRepository(tableClient(s, required(s, env.users.usersTable))) };
+  // One app hosts the three functions: the users function signs for the images function's containers.
+  const containers = { originals: required(s, env.images.originalsContainer), compressed: required(s, env.images.compressedContainer) };
+  return {
+    users: new TableUserRepository(tableClient(s, required(s, env.users.usersTable))),
+    objectUrls: new AzureObjectUrls(() => blobService(s), containers),
+  };
 }
 
 export function buildOrdersPorts(s: Settings) {

@@ -18,7 +18,11 @@ export const gcpEnvironment = {
     compressedBucket: 'COMPRESSED_BUCKET',
     deadLetterTopic: 'IMAGES_DEAD_LETTER_TOPIC',
   },
-  users: {},
+  users: {
+    /** Signed uploads go to the originals bucket, signed downloads come from the compressed one. */
+    originalsBucket: 'ORIGINALS_BUCKET',
+    compressedBucket: 'COMPRESSED_BUCKET',
+  },
   orders: {
     paymentsTopic: 'PAYMENTS_TOPIC',
     eventsTopic: 'EVENTS_TOPIC',

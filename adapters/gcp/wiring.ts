@@ -11,7 +11,7 @@ import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
 import type { Logger } from '../../handlers/ports/logger';
 import { systemClock } from '../../handlers/ports/clock';
 import { randomIds } from '../../handlers/ports/ids';
-import { readSettings } from '../../handlers/settings';
+import { readSettings, validateSettings } from '../../handlers/settings';
 import { imagesSpec, ordersSpec, usersSpec, type OrdersSettings } from '../../handlers/specs';
 import type { ImagesConfig, ImagesDeps } from '../../handlers/images';
 import type { OrdersDeps } from '../../handlers/orders';
@@ -22,6 +22,7 @@ import { loadFirestore, loadPubSub, loadStorage } from './sdk';
 import { GcsBlobStore } from './ports/blob-store';
 import { PubSubDeadLetters } from './ports/dead-letters';
 import { PubSubMessageBus } from './ports/message-bus';
+import { GcsObjectUrls } from './ports/object-urls';
 import { FirestoreOrderLedger } from './ports/order-ledger';
 import { FirestoreUserRepository } from './ports/user-repository';
 
@@ -48,6 +49,7 @@ export interface OrdersRuntime {
  * Clients by what configures them (project, database, emulator host): one per process in
  * production, where these never change; a test that builds with other values gets its own.
  */
+validateSettings(process.env); // refuse to start on a setting that can only fail later
 const clients = new Map<string, Firestore | PubSub | Storage>();
 
 function client<T extends Firestore | PubSub | Storage>(kind: string, key: unknown[], make: () => T): T {
@@ -121,7 +123,14 @@ export function buildImagesRuntime(env: Env): ImagesRuntime {
 
 export function buildUsersRuntime(env: Env): UsersRuntime {
   const logger = cloudLoggingLogger().child({ function: 'users' });
-  const deps = { users: new FirestoreUserRepository(firestoreClient(env)), clock: systemClock, ids: randomIds, logger };
+  const buckets = { originals: required(env, names.users.originalsBucket), compressed: required(env, names.users.compressedBucket) };
+  const deps = {
+    users: new FirestoreUserRepository(firestoreClient(env)),
+    objectUrls: new GcsObjectUrls(() => storageClient(env), buckets),
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+  };
   return { api: createUsersApi(deps, readSettings(usersSpec, env)), logger };
 }
 

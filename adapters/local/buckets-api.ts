@@ -5,13 +5,44 @@
  * - `GET /buckets/<bucket>/<key>` reads an object, its metadata as `x-meta-*` headers.
  * - `GET /buckets/<bucket>?prefix=` lists keys.
  * The key is the rest of the path after the bucket, percent-decoded once.
+ *
+ * Uploads stream to disk (hashed on the way) and at most `maxConcurrentUploads` run at once:
+ * memory stays flat whatever the sizes, and one more is told to come back (503, Retry-After).
+ * Objects are served as they would be from a bucket on another origin: never sniffed, and as
+ * attachments unless they are raster images, so that an uploaded HTML or SVG page cannot run
+ * script on the console's origin.
  */
+import type { ReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { whenNotBusy } from './busy';
 import { decodePath } from './events/http';
 import { objectCreatedMessage } from './events/object-created';
 import { localBuckets, localQueues } from './environment';
-import { HttpProblem, methodNotAllowed, readBody, sendJson } from './http-kit';
+import { HttpProblem, methodNotAllowed, sendJson } from './http-kit';
+import { ObjectTooLargeError } from './ports/blob-store';
 import type { LocalPorts } from './wiring';
+
+/** Uploads being stored right now, against `maxConcurrentUploads`. */
+export interface UploadSlots {
+  max: number;
+  inUse: number;
+}
+
+/** Types a browser renders as pictures and never as a document or script (SVG is a document). */
+const INLINE_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
+
+function servingHeaders(contentType: string, key: string): Record<string, string> {
+  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+  const name = key.slice(key.lastIndexOf('/') + 1) || 'object';
+  return {
+    'x-content-type-options': 'nosniff',
+    // even if a browser renders it, the object may not run script or load anything
+    'content-security-policy': "default-src 'none'; sandbox",
+    'content-disposition': `${INLINE_TYPES.has(mediaType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`,
+  };
+}
 
 const knownBuckets: readonly string[] = Object.values(localBuckets);
 
@@ -35,7 +66,14 @@ function metadataOf(req: IncomingMessage): Record<string, string> {
 }
 
 /** `encodedRest` is the raw path after `/buckets/`. */
-export async function handleBuckets(req: IncomingMessage, res: ServerResponse, encodedRest: string, url: URL, ports: LocalPorts): Promise<void> {
+export async function handleBuckets(
+  req: IncomingMessage,
+  res: ServerResponse,
+  encodedRest: string,
+  url: URL,
+  ports: LocalPorts,
+  uploads: UploadSlots,
+): Promise<void> {
   const slash = encodedRest.indexOf('/');
   const bucket = decodePath(slash < 0 ? encodedRest : encodedRest.slice(0, slash));
   const key = slash < 0 ? '' : decodePath(encodedRest.slice(slash + 1));
@@ -44,36 +82,79 @@ export async function handleBuckets(req: IncomingMessage, res: ServerResponse, e
   if (key === '') {
     if (req.method !== 'GET') throw methodNotAllowed(['GET']);
     const prefix = url.searchParams.get('prefix') ?? '';
-    sendJson(res, 200, { bucket, prefix, objects: ports.blobs.list(bucket, prefix) });
+    sendJson(res, 200, { bucket, prefix, objects: await whenNotBusy(() => ports.blobs.list(bucket, prefix)) });
     return;
   }
   if (req.method === 'GET' || req.method === 'HEAD') {
-    const object = await ports.blobs.get(bucket, key);
-    if (!object) throw new HttpProblem(404, 'Not Found', `no object ${JSON.stringify(key)} in ${bucket}`);
-    const headers: Record<string, string | number> = { 'content-type': object.contentType ?? 'application/octet-stream', 'content-length': object.size };
+    const object = await ports.blobs.head(bucket, key);
+    const notFound = new HttpProblem(404, 'Not Found', `no object ${JSON.stringify(key)} in ${bucket}`);
+    if (!object) throw notFound;
+    // streamed from the file, not read whole into memory
+    const file = await openForReading(ports.blobs.pathOf(bucket, key));
+    if (!file) throw notFound;
+    const contentType = object.contentType ?? 'application/octet-stream';
+    const headers: Record<string, string | number> = { 'content-type': contentType, 'content-length': file.size, ...servingHeaders(contentType, key) };
     if (object.etag) headers.etag = `"${object.etag}"`;
     // the console asks for every thumbnail on each refresh: an unchanged one costs a 304
     if (object.etag && req.headers['if-none-match'] === `"${object.etag}"`) {
-      res.writeHead(304, { etag: `"${object.etag}"` });
+      file.stream.destroy();
+      res.writeHead(304, { etag: `"${object.etag}"`, 'x-content-type-options': 'nosniff' });
       res.end();
       return;
     }
     for (const [name, value] of Object.entries(object.metadata)) headers[`x-meta-${name}`] = value;
     res.writeHead(200, headers);
-    res.end(req.method === 'GET' ? object.bytes : undefined);
+    if (req.method === 'HEAD') {
+      file.stream.destroy();
+      res.end();
+      return;
+    }
+    await pipeline(file.stream, res);
     return;
   }
   if (req.method === 'PUT') {
     // only uploads to the originals bucket are taken from outside: the compressed bucket is the
     // function's output, and writing into the bucket that triggers it would loop
     if (bucket !== localBuckets.originals) throw methodNotAllowed(['GET', 'HEAD']);
-    const bytes = await readBody(req, ports.settings.images.maxObjectBytes);
-    await ports.blobs.put(bucket, key, bytes, { contentType: contentTypeOf(req, key), metadata: metadataOf(req) });
-    const head = await ports.blobs.head(bucket, key);
-    const event = { bucket, key, size: bytes.length, etag: head?.etag ?? '', eventTime: new Date().toISOString() };
-    ports.queue(localQueues.images).enqueue(objectCreatedMessage(event), { bucket, key });
+    const limit = ports.settings.images.maxObjectBytes;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) throw new HttpProblem(413, 'Content Too Large', `the limit is ${limit} bytes`, { connection: 'close' });
+    if (uploads.inUse >= uploads.max) {
+      // the body is not read: close the connection rather than drain it
+      throw new HttpProblem(503, 'Service Unavailable', `${uploads.max} uploads are already being stored; try again shortly`, { 'retry-after': '1', connection: 'close' });
+    }
+    uploads.inUse++;
+    let stored: { size: number; etag: string };
+    try {
+      stored = await ports.blobs.putStream(bucket, key, req, { contentType: contentTypeOf(req, key), metadata: metadataOf(req) }, limit);
+    } catch (err) {
+      if (err instanceof ObjectTooLargeError) throw new HttpProblem(413, 'Content Too Large', `the limit is ${limit} bytes`, { connection: 'close' });
+      throw err;
+    } finally {
+      uploads.inUse--;
+    }
+    const event = { bucket, key, size: stored.size, etag: stored.etag, eventTime: new Date().toISOString() };
+    await whenNotBusy(() => ports.queue(localQueues.images).enqueue(objectCreatedMessage(event), { bucket, key }));
     sendJson(res, 200, event, { etag: `"${event.etag}"` });
     return;
   }
   throw methodNotAllowed(['GET', 'HEAD', 'PUT']);
+}
+
+/** The object's file, opened once so that its size and its bytes are the same version's. */
+async function openForReading(path: string): Promise<{ stream: ReadStream; size: number } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    return { stream: handle.createReadStream(), size };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
 }

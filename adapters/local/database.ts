@@ -82,17 +82,23 @@ const migrations: readonly string[] = [
 /**
  * Opens (creating if needed) and migrates the database. WAL lets readers (the console page)
  * run while a writer commits; a short busy timeout leaves longer waits to the callers' own
- * retries (`retryOnConflict`), which yield to the event loop instead of blocking it.
+ * retries (`whenNotBusy`, `retryOnConflict`), which yield to the event loop instead of blocking it.
  */
 export function openDatabase(file: string): Db {
   const db = new Database(file);
+  // At start nothing else runs yet: switching to WAL and migrating may simply wait for a lock
+  // another process holds (up to 10 s), blocking being harmless here. Afterwards, see busy.ts.
+  db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 50');
   migrate(db);
+  db.pragma(`busy_timeout = ${RUNNING_BUSY_TIMEOUT_MS}`);
   return db;
 }
+
+/** SQLite's own wait once the runtime runs: short, because it blocks the event loop (busy.ts waits instead). */
+export const RUNNING_BUSY_TIMEOUT_MS = 50;
 
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;

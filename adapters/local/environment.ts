@@ -16,6 +16,8 @@ export const localEnvironment = {
   /** Receives of one upload before it is dead-lettered (orders use ORDERS_MAX_DELIVERIES). */
   imagesMaxDeliveries: 'IMAGES_MAX_DELIVERIES',
   logLevel: 'LOG_LEVEL',
+  /** Uploads stored at once; one more is answered 503 with Retry-After. */
+  maxConcurrentUploads: 'UPLOADS_MAX_CONCURRENT',
 } as const;
 
 export const localBuckets = { originals: 'originals', compressed: 'compressed' } as const;
@@ -34,6 +36,7 @@ export interface LocalConfig {
   retryBaseMs: number;
   retryMaxMs: number;
   imagesMaxDeliveries: number;
+  maxConcurrentUploads: number;
   logLevel: string;
   /** Everything else, for the function settings. */
   env: Record<string, string | undefined>;
@@ -63,6 +66,7 @@ export function readLocalConfig(argv: readonly string[], env: Record<string, str
     retryBaseMs: number(localEnvironment.retryBaseMs, env[localEnvironment.retryBaseMs], 1000),
     retryMaxMs: number(localEnvironment.retryMaxMs, env[localEnvironment.retryMaxMs], 60_000),
     imagesMaxDeliveries: number(localEnvironment.imagesMaxDeliveries, env[localEnvironment.imagesMaxDeliveries], 5, 1),
+    maxConcurrentUploads: number(localEnvironment.maxConcurrentUploads, env[localEnvironment.maxConcurrentUploads], 4, 1),
     logLevel: env[localEnvironment.logLevel] || 'info',
     env,
   };

@@ -5,6 +5,7 @@
  * continues where this run stopped.
  */
 import { once } from 'node:events';
+import { SettingsError } from '../../handlers/settings';
 import { imagesSpec, ordersSpec } from '../../handlers/specs';
 import { localQueues, readLocalConfig, usage, UsageError } from './environment';
 import { imagesEntry } from './images';
@@ -28,7 +29,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const ports = wireLocal(config, logger);
+  let ports;
+  try {
+    ports = wireLocal(config, logger);
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
   if (config.seed) {
     const added = await seed(ports);
     logger.info('seeded demo data', added);
@@ -63,7 +71,7 @@ async function main(): Promise<void> {
     }),
   ];
 
-  const server = createLocalServer(ports);
+  const server = createLocalServer(ports, { maxConcurrentUploads: config.maxConcurrentUploads });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const base = `http://${config.host}:${config.port}`;

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isPermanent, reasonOf } from '../../handlers/errors';
 import { identifierProblem, parseOrder } from '../../handlers/orders';
+import { whenNotBusy } from './busy';
 import { localQueues } from './environment';
 import { HttpProblem, methodNotAllowed, readJson, sendJson } from './http-kit';
 import type { LocalPorts } from './wiring';
@@ -14,7 +15,7 @@ import type { LocalPorts } from './wiring';
 export async function handleOrders(req: IncomingMessage, res: ServerResponse, orderId: string | undefined, ports: LocalPorts): Promise<void> {
   const queue = ports.queue(localQueues.orders);
   if (orderId === undefined) {
-    if (req.method === 'GET') return sendJson(res, 200, { orders: ports.ledger.recentOrders().map(view), queued: queue.peek() });
+    if (req.method === 'GET') return sendJson(res, 200, await whenNotBusy(() => ({ orders: ports.ledger.recentOrders().map(view), queued: queue.peek() })));
     if (req.method !== 'POST') throw methodNotAllowed(['GET', 'POST']);
     const body = await readJson(req);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpProblem(400, 'Bad Request', 'the order must be a JSON object');
@@ -28,13 +29,13 @@ export async function handleOrders(req: IncomingMessage, res: ServerResponse, or
       if (isPermanent(err)) throw new HttpProblem(400, 'Bad Request', reasonOf(err));
       throw err;
     }
-    queue.enqueue(text, { order_id: parsed.order_id });
+    await whenNotBusy(() => queue.enqueue(text, { order_id: parsed.order_id }));
     return sendJson(res, 202, { order_id: parsed.order_id, status: 'QUEUED' }, { location: `/orders/${encodeURIComponent(parsed.order_id)}` });
   }
   if (req.method !== 'GET') throw methodNotAllowed(['GET']);
   const record = await ports.ledger.getOrder(orderId);
   if (record) return sendJson(res, 200, view(record));
-  if (queue.holds('order_id', orderId)) return sendJson(res, 200, { order_id: orderId, status: 'QUEUED' });
+  if (await whenNotBusy(() => queue.holds('order_id', orderId))) return sendJson(res, 200, { order_id: orderId, status: 'QUEUED' });
   throw new HttpProblem(404, 'Not Found', `no order ${JSON.stringify(orderId)}`);
 }
 
@@ -45,7 +46,7 @@ function view(record: Awaited<ReturnType<LocalPorts['ledger']['getOrder']>> & ob
 export async function handleStock(req: IncomingMessage, res: ServerResponse, productId: string | undefined, ports: LocalPorts): Promise<void> {
   if (productId === undefined) {
     if (req.method !== 'GET') throw methodNotAllowed(['GET']);
-    return sendJson(res, 200, { stock: ports.ledger.allStock() });
+    return sendJson(res, 200, { stock: await whenNotBusy(() => ports.ledger.allStock()) });
   }
   if (req.method === 'GET') {
     const quantity = await ports.ledger.getStock(productId);

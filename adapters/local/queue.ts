@@ -120,6 +120,18 @@ export class LocalQueue {
     );
   }
 
+  /**
+   * A delivery that could not run because the database was locked by another process: visible
+   * again after `delayMs`, and not counted as a receive (nothing about the message failed).
+   */
+  postpone(message: ReceivedMessage, delayMs: number): boolean {
+    return (
+      this.db
+        .prepare('UPDATE messages SET visible_at = ?, receive_count = receive_count - 1, lease = NULL WHERE id = ? AND lease = ?')
+        .run(this.now() + delayMs, message.id, message.lease).changes === 1
+    );
+  }
+
   /** Moves the message to `dead_letters` with its envelope, in one transaction. */
   deadLetter(message: ReceivedMessage, envelope: DeadLetter): boolean {
     return this.db

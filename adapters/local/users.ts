@@ -12,7 +12,7 @@ export function usersEntry(ports: LocalPorts) {
   return async (raw: RawRequest): Promise<NodeResponse> => {
     const request = toHttpRequest(raw);
     // built on first use and kept while the process lives, like a warm function instance
-    api ??= createUsersApi({ users: ports.users, clock: ports.clock, ids: ports.ids, logger: ports.logger.child({ function: 'users' }) }, ports.settings.users);
+    api ??= createUsersApi({ users: ports.users, objectUrls: ports.objectUrls, clock: ports.clock, ids: ports.ids, logger: ports.logger.child({ function: 'users' }) }, ports.settings.users);
     return toNodeResponse(await api(request));
   };
 }

@@ -4,11 +4,19 @@
  * is the shared one (`handlers/delivery.ts`): a permanent error dead-letters at once; any other
  * retries until the message has been received `maxReceives` times (SQS's maxReceiveCount,
  * a storage queue's maxDequeueCount), then dead-letters with the last error.
+ *
+ * Another process may hold the database's write lock at any moment: a receive refused as busy
+ * waits and polls again (backing off while it lasts), and the bookkeeping after a delivery (ack,
+ * release, dead-letter) waits for the lock; if it never comes, the message reappears after its
+ * visibility timeout and is delivered again (at least once, as on every cloud). Nothing here may
+ * throw out of a timer: that would end the process.
  */
 import { onFailure } from '../../handlers/delivery';
 import type { DeadLetter } from '../../handlers/ports/dead-letters';
 import type { Logger } from '../../handlers/ports/logger';
 import type { FunctionName } from '../../handlers/specs';
+import { bookkeepingPatience, busyBackoff, DatabaseBusyError, whenNotBusy } from './busy';
+import { isBusy } from './database';
 import type { LocalQueue, ReceivedMessage } from './queue';
 
 export interface WorkerOptions {
@@ -43,6 +51,8 @@ export class QueueWorker {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly inFlight = new Map<string, { message: ReceivedMessage; done: Promise<void> }>();
+  /** Receives refused as busy in a row; spaces the next polls out while the lock is held. */
+  private busyPolls = 0;
 
   constructor(private readonly options: WorkerOptions) {}
 
@@ -67,8 +77,12 @@ export class QueueWorker {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
     ]);
     clearTimeout(timer);
-    for (const { message } of this.inFlight.values()) this.options.queue.returnUnfinished(message);
+    const unfinished = [...this.inFlight.values()];
     this.inFlight.clear();
+    for (const { message } of unfinished) {
+      // a message not returned here reappears after its visibility timeout: late, not lost
+      await this.bookkeeping('return', message, () => this.options.queue.returnUnfinished(message));
+    }
   }
 
   get busy(): number {
@@ -79,7 +93,16 @@ export class QueueWorker {
     if (!this.running) return;
     clearTimeout(this.timer);
     while (this.running && this.inFlight.size < this.options.concurrency) {
-      const message = this.options.queue.receive(this.options.visibilityMs);
+      let message: ReceivedMessage | undefined;
+      try {
+        message = this.options.queue.receive(this.options.visibilityMs);
+        this.busyPolls = 0;
+      } catch (err) {
+        this.busyPolls++;
+        if (!isBusy(err)) this.options.logger.error('queue receive failed', { function: this.options.function, error: String(err) });
+        this.timer = setTimeout(() => this.pump(), busyBackoff(this.busyPolls));
+        return;
+      }
       if (!message) break;
       const done = this.deliver(message).finally(() => {
         this.inFlight.delete(message.lease);
@@ -99,22 +122,52 @@ export class QueueWorker {
     try {
       await withTimeout(this.options.handle(message), this.options.timeoutMs);
       if (!this.running && !this.inFlight.has(message.lease)) return; // already returned at shutdown
-      queue.ack(message);
+      await this.bookkeeping('ack', message, () => queue.ack(message));
       // no line here: the core logs each success itself (function, duration, outcome)
     } catch (err) {
       if (!this.running && !this.inFlight.has(message.lease)) return;
+      if (lockedOut(err)) {
+        // another process held the database: the message did not fail, so the try is not counted
+        const delay = backoffDelay(1, this.options.backoffMs, this.options.maxBackoffMs);
+        await this.bookkeeping('postpone', message, () => queue.postpone(message, delay));
+        logger.warn('invocation', { ...fields, duration_ms: elapsed(started), outcome: 'postponed', retry_in_ms: delay, reason: 'the database is locked by another process' });
+        return;
+      }
       const failure = onFailure(err);
       const exhausted = message.receiveCount >= this.options.maxReceives;
       if (failure.action === 'dead-letter' || exhausted) {
-        queue.deadLetter(message, this.options.envelope(message, failure.reason, new Date()));
+        const letter = this.options.envelope(message, failure.reason, new Date());
+        await this.bookkeeping('dead-letter', message, () => queue.deadLetter(message, letter));
         logger.error('invocation', { ...fields, duration_ms: elapsed(started), outcome: 'dead-lettered', reason: failure.reason });
       } else {
         const delay = backoffDelay(message.receiveCount, this.options.backoffMs, this.options.maxBackoffMs);
-        queue.release(message, delay, failure.reason);
+        await this.bookkeeping('release', message, () => queue.release(message, delay, failure.reason));
         logger.warn('invocation', { ...fields, duration_ms: elapsed(started), outcome: 'retry', retry_in_ms: delay, reason: failure.reason });
       }
     }
   }
+
+  /** One queue write after a delivery, waiting out a lock held elsewhere; never throws. */
+  private async bookkeeping(step: string, message: ReceivedMessage, write: () => unknown): Promise<void> {
+    try {
+      await whenNotBusy(write, bookkeepingPatience);
+    } catch (err) {
+      this.options.logger.warn('queue bookkeeping failed; the message will be delivered again', {
+        function: this.options.function,
+        message_id: message.id,
+        step,
+        error: String(err),
+      });
+    }
+  }
+}
+
+/** A failure that only says the database was locked: busy itself, given up on, or the cause of a conflict retry that ran out. */
+function lockedOut(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseBusyError || isBusy(e)) return true;
+  }
+  return false;
 }
 
 function elapsed(started: number): number {

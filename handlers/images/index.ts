@@ -13,6 +13,7 @@ import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { ImagesSettings } from '../specs';
 import { CONTENT_TYPE, copyMetadata, isCopyOf, outputKeyFor } from './compressed-copy';
+import { writeLatestCopy } from './latest-copy';
 import { assertUsableConfig, skipReason } from './rules';
 import { compress, inspect } from './transform';
 
@@ -69,7 +70,8 @@ export async function compressImage(event: ObjectCreated, deps: ImagesDeps, conf
 
   const head = await deps.blobs.head(bucket, key);
   if (!head) throw new PermanentError(`object not found: ${bucket}/${key}`);
-  if (!event.etag && isCopyOf(copy, head.etag)) return skipped(`${alreadyDone} ${head.etag}`);
+  // Also when the event names an older version: the copy of the current original exists already.
+  if (isCopyOf(copy, head.etag)) return skipped(`${alreadyDone} ${head.etag}`);
   refuseOversize(head.size, config.maxObjectBytes);
 
   const original = await deps.blobs.get(bucket, key);
@@ -80,17 +82,22 @@ export async function compressImage(event: ObjectCreated, deps: ImagesDeps, conf
   const header = await inspect(original.bytes, config.maxPixels);
   const out = await compress(original.bytes, config);
 
-  await deps.blobs.put(config.compressedBucket, outputKey, out.bytes, {
-    contentType: CONTENT_TYPE,
-    metadata: copyMetadata({
-      originalSize: original.bytes.byteLength,
-      compressedSize: out.bytes.byteLength,
-      // The version actually read; the event's etag names the same version unless it was replaced.
-      sourceEtag: original.etag ?? head.etag ?? event.etag,
-      width: out.width,
-      height: out.height,
-    }),
+  // The version actually read; the event's etag names the same version unless it was replaced.
+  const sourceEtag = original.etag ?? head.etag ?? event.etag;
+  const written = await writeLatestCopy(deps.blobs, {
+    original: { bucket, key, ...(sourceEtag ? { etag: sourceEtag } : {}) },
+    copySeen: copy,
+    copy: {
+      bucket: config.compressedBucket,
+      key: outputKey,
+      bytes: out.bytes,
+      options: {
+        contentType: CONTENT_TYPE,
+        metadata: copyMetadata({ originalSize: original.bytes.byteLength, compressedSize: out.bytes.byteLength, sourceEtag, width: out.width, height: out.height }),
+      },
+    },
   });
+  if (!written.written) return skipped(written.reason);
 
   const result: ImageResult = {
     outcome: 'compressed',

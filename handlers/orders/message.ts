@@ -18,6 +18,13 @@ import type { Order, OrderLine } from '../ports/order-ledger';
 import type { OrdersSettings } from '../specs';
 
 export const MAX_ID_LENGTH = 128;
+
+/**
+ * The ISO 4217 currencies in use, as ICU/CLDR lists them (162 codes on Node 20.20, CLDR 48): no
+ * fund or metal codes (XAU, USN), none long withdrawn (VEF, MRO); updated with every Node release,
+ * so no copy of the list goes stale here. https://tc39.es/ecma402/#sec-intl.supportedvaluesof
+ */
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 /** A sane ceiling per product and order; a larger number is a typo or an attack, not a sale. */
 export const MAX_LINE_QUANTITY = 10_000;
 
@@ -67,6 +74,7 @@ const orderSchema = v.object(
       v.string('must be a string'),
       v.regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code'),
       v.toUpperCase(),
+      v.check((code) => CURRENCIES.has(code), 'must be an ISO 4217 currency in use (such as EUR or USD)'),
     ),
   },
   objectMessage('a JSON object'),

@@ -13,6 +13,11 @@ export interface ObjectHead {
   metadata: Record<string, string>;
   /** The store's etag or generation, quotes removed. */
   etag?: string;
+  /**
+   * What a conditional `put` compares (`PutOptions.ifVersion`): the etag on S3, Azure Blob and the
+   * local store, the generation on Cloud Storage (whose etag is not a write precondition).
+   */
+  version?: string;
 }
 
 export interface StoredObject extends ObjectHead {
@@ -22,6 +27,25 @@ export interface StoredObject extends ObjectHead {
 export interface PutOptions {
   contentType: string;
   metadata: Record<string, string>;
+  /**
+   * A conditional write: replace the object only while it is still at this `version` (from
+   * `head`/`get`), or with `null` create it only while there is none. When the object changed in
+   * between, nothing is written and `put` throws ObjectChangedError. Undefined: write regardless.
+   */
+  ifVersion?: string | null;
+}
+
+/** A conditional put found the object changed (or created) since the version it was given. */
+export class ObjectChangedError extends Error {
+  constructor(bucket: string, key: string, options?: { cause?: unknown }) {
+    super(`${bucket}/${key} changed since it was read; nothing was written`, options);
+    this.name = 'ObjectChangedError';
+  }
+}
+
+/** True for an ObjectChangedError, also one thrown by a second copy of this module. */
+export function isObjectChanged(err: unknown): boolean {
+  return err instanceof ObjectChangedError || (err as { name?: unknown } | null)?.name === 'ObjectChangedError';
 }
 
 export interface BlobStore {
@@ -29,6 +53,9 @@ export interface BlobStore {
   head(bucket: string, key: string): Promise<ObjectHead | undefined>;
   /** The object with its bytes; undefined when there is no such object. */
   get(bucket: string, key: string): Promise<StoredObject | undefined>;
-  /** Writes the whole object at once (readers never see half of it), replacing any before. */
+  /**
+   * Writes the whole object at once (readers never see half of it), replacing any before, or,
+   * with `ifVersion`, only if the object is still the version the caller read.
+   */
   put(bucket: string, key: string, bytes: Uint8Array, options: PutOptions): Promise<void>;
 }

@@ -7,3 +7,4 @@ export * from './dead-letters';
 export * from './clock';
 export * from './ids';
 export * from './logger';
+export * from './object-urls';

@@ -34,6 +34,21 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/**
+ * Every id a user record can have: a generated id, or a token's `sub` that can address a record.
+ * OpenID Connect caps `sub` at 255 ASCII characters (Core 1.0, section 2); a `/` would split the
+ * record's path, `.` and `..` vanish in URL normalisation, and a control character is no id.
+ *
+ * Stores use it to check cursors: cursors are not signed (no store has a secret every instance
+ * shares), so each store accepts only a cursor in its own canonical encoding whose position is an
+ * id it could hold. A crafted cursor of that form only starts a page after an id of the caller's
+ * choosing, which the listing itself would show anyway.
+ */
+export function isPossibleUserId(id: string): boolean {
+  if (id.length === 0 || id.length > 255 || id === '.' || id === '..') return false;
+  return !id.includes('/') && !/\p{Cc}/u.test(id);
+}
+
 export interface UserRepository {
   get(userId: string): Promise<UserRecord | undefined>;
   /**

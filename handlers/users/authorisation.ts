@@ -7,6 +7,7 @@
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { HttpRequest } from '../events';
+import { isPossibleUserId } from '../ports/user-repository';
 import type { UsersSettings } from '../specs';
 import { HttpProblem } from './problem';
 import type { RouteMatch } from './routes';
@@ -29,6 +30,19 @@ export const allowEveryone: AuthorisationPolicy = async () => {};
 const CHALLENGE = 'Bearer realm="users"';
 
 /**
+ * The token's clock rules, beyond its signature, issuer and audience (RFC 7519 section 4.1):
+ * - `exp` is required: a token without one would be good forever once leaked;
+ * - `iat` is required and may be at most MAX_TOKEN_AGE_SECONDS old, and not in the future;
+ * - `exp - iat` may be at most MAX_TOKEN_AGE_SECONDS too, so that `exp: 1e400` (Infinity once
+ *   parsed) or a far-future expiry does not stand in for "never expires";
+ * - clocks may disagree by CLOCK_SKEW_SECONDS either way.
+ * A day bounds every common issuer's access tokens (Cognito and Entra ID issue them for one hour by
+ * default, at most a day; Auth0 for a day by default).
+ */
+export const MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
  * jose error codes that mean the key set could not be had: the token was not judged, so a
  * 401 would blame the caller for our outage. Every other jose error is the token's fault.
  */
@@ -39,17 +53,8 @@ function isAdmin(claims: Claims, adminClaim: string): boolean {
   return value === true || value === 'true';
 }
 
-/**
- * OpenID Connect caps `sub` at 255 ASCII characters (Core 1.0, section 2). A `/` would split the
- * record's path (`/users/a/b` is no route), `.` and `..` are removed from paths by URL
- * normalisation, and a control character has no place in an id: a record created under such a
- * `sub` could never be reached, so it is refused instead.
- */
-const MAX_SUB_LENGTH = 255;
-function usableAsUserId(sub: string): boolean {
-  if (sub.length === 0 || sub.length > MAX_SUB_LENGTH || sub === '.' || sub === '..') return false;
-  return !sub.includes('/') && !/\p{Cc}/u.test(sub);
-}
+/** A record created under a `sub` that is no possible user id could never be reached: refused instead. */
+const usableAsUserId = isPossibleUserId;
 
 /**
  * The JWT policy: a caller may read and change only the record whose id is its `sub`, and may
@@ -73,9 +78,22 @@ export function jwtPolicy(settings: UsersSettings, getKey?: JWTVerifyGetKey): Au
     const m = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header);
     if (!m) throw new HttpProblem(401, 'a bearer token is required', { 'www-authenticate': CHALLENGE });
     try {
-      const { payload } = await jwtVerify(m[1], keys, { issuer, audience });
+      const { payload } = await jwtVerify(m[1], keys, {
+        issuer,
+        audience,
+        requiredClaims: ['exp', 'iat'],
+        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+      });
+      // jose checks that exp has not passed, not that it is near: bound the lifetime as well
+      if (!(payload.exp! - payload.iat! <= MAX_TOKEN_AGE_SECONDS + CLOCK_SKEW_SECONDS)) {
+        throw new HttpProblem(401, `the bearer token is not valid (its lifetime exceeds ${MAX_TOKEN_AGE_SECONDS} s)`, {
+          'www-authenticate': `${CHALLENGE}, error="invalid_token"`,
+        });
+      }
       return payload as Claims;
     } catch (err) {
+      if (err instanceof HttpProblem) throw err;
       const code = (err as { code?: unknown }).code;
       if (typeof code !== 'string' || !code.startsWith('ERR_') || KEY_SET_UNAVAILABLE.has(code)) {
         throw new HttpProblem(503, 'the token could not be verified: the key set is unavailable');

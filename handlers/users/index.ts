@@ -1,20 +1,24 @@
 /**
  * users: the REST API over a UserRepository, as a neutral HttpRequest -> HttpResponse function.
  * The pipeline: route (404) -> method (405) -> CORS preflight -> authorisation (401/403) ->
- * operation (`GET /openapi.json`, the API's description, needs no authorisation); every problem is rendered once as problem+json, CORS headers are added to every
- * answer, a HEAD answer loses its body, and one log line is written per request.
+ * operation (`GET /openapi.json`, the API's description, needs no authorisation); every problem
+ * is rendered once as problem+json, CORS headers are added to every answer, a HEAD answer loses
+ * its body, and one log line is written per request.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { HttpRequest, HttpResponse } from '../events';
 import type { Clock } from '../ports/clock';
 import type { Ids } from '../ports/ids';
 import type { Logger } from '../ports/logger';
+import type { ObjectUrls } from '../ports/object-urls';
 import type { UserRepository } from '../ports/user-repository';
 import type { UsersSettings } from '../specs';
 import { jwtPolicy, type AuthorisationPolicy } from './authorisation';
 import { corsFor } from './cors';
 import { createUser, deleteUser, getUser, listUsers, updateUser, type OperationDeps } from './operations';
 import { openApiDocument } from './openapi';
+import { retryAfterOf } from '../errors';
+import { listImages, redirectToImage, requestUpload } from './image-operations';
 import { HttpProblem, problemResponse } from './problem';
 import { ALLOWED_METHODS, checkMethod, matchRoute, type RouteMatch } from './routes';
 
@@ -23,6 +27,8 @@ export interface UsersDeps {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** Signed uploads and downloads of the user's images; without it those routes answer 501. */
+  objectUrls?: ObjectUrls;
   /** Replaces the whole authorisation policy (default: `jwtPolicy(settings)`). */
   authorise?: AuthorisationPolicy;
   /** The JWT key getter; default: the remote JWKS of the issuer (`settings.jwksUrl`). */
@@ -55,6 +61,7 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
   const authorise = deps.authorise ?? jwtPolicy(settings, deps.jwtKeys);
   const cors = corsFor(settings);
   const operations: OperationDeps = { users: deps.users, clock: deps.clock, ids: deps.ids, settings };
+  const imageOperations = { ...operations, objectUrls: deps.objectUrls };
 
   async function dispatch(request: HttpRequest, match: RouteMatch): Promise<HttpResponse> {
     checkMethod(match, request.method);
@@ -83,8 +90,16 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
         return updateUser(operations, request, id, 'replace');
       case 'PATCH /users/{id}':
         return updateUser(operations, request, id, 'patch');
-      default: // DELETE /users/{id}: checkMethod let nothing else through
+      case 'POST /users/{id}/uploads':
+        return requestUpload(imageOperations, request, id);
+      case 'GET /users/{id}/images':
+        return listImages(imageOperations, request, id);
+      case 'GET /users/{id}/images/{name}':
+        return redirectToImage(imageOperations, id, match.name ?? '');
+      case 'DELETE /users/{id}':
         return deleteUser(operations, request, id);
+      default: // checkMethod let nothing else through
+        throw new Error(`no operation for ${method} ${match.route}`);
     }
   }
 
@@ -102,7 +117,7 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
         // A store that failed: the client cannot fix it, and the log line keeps the reason.
         log.error('users request failed', { method: request.method, route, error: String(err) });
       }
-      const problem = err instanceof HttpProblem ? err : new HttpProblem(500, 'the request could not be completed');
+      const problem = err instanceof HttpProblem ? err : storeProblem(err);
       response = problemResponse(problem, request.path);
     }
     // A preflight answer already carries its own CORS headers.
@@ -125,4 +140,13 @@ export function createUsersApi(deps: UsersDeps, settings: UsersSettings): UsersA
     });
     return response;
   };
+}
+
+/** A store that said "not now" is a 503 with its `Retry-After`; any other failure is a 500. */
+function storeProblem(err: unknown): HttpProblem {
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter !== undefined) {
+    return new HttpProblem(503, 'the store is busy; try again shortly', { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) });
+  }
+  return new HttpProblem(500, 'the request could not be completed');
 }

@@ -7,17 +7,19 @@
  */
 import { toJsonSchemaDefs, type ConversionConfig } from '@valibot/to-json-schema';
 import { usersSpec } from '../specs';
-import { fieldErrorSchema, problemSchema, userPageSchema, userSchema } from './representations';
+import { fieldErrorSchema, imagePageSchema, imageSchema, problemSchema, signedUploadSchema, userPageSchema, userSchema } from './representations';
+import { uploadSchema } from './upload-request';
 import { fullUserSchema, partialUserSchema } from './validation';
 
 type Json = Record<string, unknown>;
 
 /**
- * Actions with no JSON Schema counterpart: `trim` and `toLowerCase` transform the input, and the
+ * Actions with no JSON Schema counterpart: `trim` and `toLowerCase` transform the input, the
  * `check`s (not empty, at most 200 characters, no control characters, at least one field) are
- * judged after trimming; they are said in the schemas' descriptions instead.
+ * judged after trimming, and the email is checked and normalised by code (`email.ts`, a
+ * `rawTransform`); they are said in the schemas' descriptions instead.
  */
-const TEXT_ONLY_ACTIONS = new Set(['trim', 'to_lower_case', 'check']);
+const TEXT_ONLY_ACTIONS = new Set(['trim', 'to_lower_case', 'check', 'raw_transform']);
 
 const conversion: ConversionConfig = {
   target: 'draft-2020-12',
@@ -27,13 +29,25 @@ const conversion: ConversionConfig = {
 
 function schemas(): Record<string, Json> {
   const defs = toJsonSchemaDefs(
-    { User: userSchema, UserPage: userPageSchema, FieldError: fieldErrorSchema, Problem: problemSchema, NewUser: fullUserSchema, UserChanges: partialUserSchema },
+    {
+      User: userSchema,
+      UserPage: userPageSchema,
+      FieldError: fieldErrorSchema,
+      Problem: problemSchema,
+      NewUser: fullUserSchema,
+      UserChanges: partialUserSchema,
+      UploadRequest: uploadSchema(usersSpec.settings.uploadMaxBytes),
+      SignedUpload: signedUploadSchema,
+      Image: imageSchema,
+      ImagePage: imagePageSchema,
+    },
     conversion,
   ) as unknown as Record<string, Json>;
   const { maxBodyBytes } = usersSpec.settings;
-  defs.NewUser.description = `The whole client-owned part of a record (POST, PUT). Names are trimmed and must then hold 1-200 characters and no control characters; emails are trimmed and lower-cased. Unknown fields are refused. At most ${maxBodyBytes} bytes by default.`;
+  defs.NewUser.description = `The whole client-owned part of a record (POST, PUT). Names are trimmed and must then hold 1-200 characters and no control, invisible formatting or line separator characters; emails are trimmed, must be addresses a mail system accepts (RFC 5321), and are stored lower-cased with the domain in A-labels. Unknown fields are refused. At most ${maxBodyBytes} bytes by default.`;
   defs.UserChanges.description = 'The fields to change (PATCH): at least one of name, email; the same rules as NewUser.';
   defs.UserChanges.minProperties = 1;
+  defs.UploadRequest.description = `One image to upload: its filename (1-100 characters, no control characters, path separators or "..", ending in an extension of its content type) and its size, at most the images function's limit (${usersSpec.settings.uploadMaxBytes} bytes by default).`;
   return defs;
 }
 
@@ -58,6 +72,7 @@ const PROBLEMS: Record<number, string> = {
   415: 'The body is not application/json (or another +json type).',
   422: 'The body has invalid fields, listed in `errors`.',
   500: 'The request could not be completed (a store failed).',
+  501: 'This deployment has no image store for signed uploads.',
   503: 'Try again later: the issuer\'s key set is unavailable (the token could not be verified), or the store is busy.',
 };
 
@@ -121,6 +136,24 @@ export function openApiDocument(): Json {
       ...problems(401, 403, 404, 500, 503),
     },
   };
+  const listImages = {
+    operationId: 'listImages',
+    summary: "The user's compressed copies, newest first, each with a signed download URL",
+    parameters: [param('userId'), param('limit'), param('cursor')],
+    responses: { '200': { description: 'A page of images.', content: json(ref('ImagePage')) }, ...problems(400, 401, 403, 404, 500, 501, 503) },
+  };
+  const getImage = {
+    operationId: 'getImage',
+    summary: 'Be redirected to a signed URL of one compressed copy',
+    parameters: [param('userId'), { name: 'name', in: 'path', required: true, schema: { type: 'string', minLength: 1 }, description: 'The part of the key after the user\'s folder.' }],
+    responses: {
+      '302': {
+        description: 'Location is a signed URL of the copy; it expires, so the redirect is not to be cached.',
+        headers: { Location: { required: true, schema: { type: 'string', minLength: 1 } }, 'Cache-Control': { required: true, schema: { type: 'string', const: 'no-store' } } },
+      },
+      ...problems(401, 403, 404, 500, 501, 503),
+    },
+  };
   const describeApi = {
     operationId: 'getOpenApi',
     summary: 'This description (no token needed)',
@@ -172,6 +205,33 @@ export function openApiDocument(): Json {
         },
         options: optionsOperation('userOptions'),
       },
+      '/users/{userId}/uploads': {
+        post: {
+          operationId: 'requestUpload',
+          summary: "Ask for a signed upload of one image into the user's folder (the owner, or an admin)",
+          parameters: [param('userId')],
+          requestBody: { required: true, content: json(ref('UploadRequest')) },
+          responses: {
+            '201': {
+              description: 'The signed request: send the file with it, straight to the store, before `expires_at`.',
+              headers: { Location: header('ImageLocation') },
+              content: json(ref('SignedUpload')),
+            },
+            ...problems(400, 401, 403, 404, 413, 415, 422, 500, 501, 503),
+          },
+        },
+        options: optionsOperation('uploadsOptions'),
+      },
+      '/users/{userId}/images': {
+        get: listImages,
+        head: headOf(listImages, 'headImages'),
+        options: optionsOperation('imagesOptions'),
+      },
+      '/users/{userId}/images/{name}': {
+        get: getImage,
+        head: headOf(getImage, 'headImage'),
+        options: optionsOperation('imageOptions'),
+      },
       '/openapi.json': {
         get: describeApi,
         head: headOf(describeApi, 'headOpenApi'),
@@ -191,6 +251,7 @@ export function openApiDocument(): Json {
       headers: {
         ETag: { required: true, schema: { type: 'string', pattern: '^"v[0-9]+"$' }, description: 'The record\'s version as a strong entity tag.' },
         Location: { required: true, schema: { type: 'string', pattern: '^/users/[^/]+$' }, description: 'The new record\'s path.' },
+        ImageLocation: { required: true, schema: { type: 'string', pattern: '^/users/[^/]+/images/[^/]+$' }, description: 'Where the compressed copy will be (404 until the images function has made it).' },
       },
       responses: {
         ...Object.fromEntries(Object.keys(PROBLEMS).map((s) => [`Problem${s}`, problemResponse(Number(s))])),

@@ -41,3 +41,33 @@ export const problemSchema = v.object({
   instance: v.optional(v.string()),
   errors: v.optional(v.array(fieldErrorSchema)),
 });
+
+/** `POST /users/{id}/uploads`: the signed request for one new original (handlers/ports/object-urls.ts). */
+export const signedUploadSchema = v.strictObject({
+  key: v.pipe(v.string(), v.description('Where the original lands: `<user_id>/<newest-first id>-<sanitised filename>`.')),
+  upload: v.strictObject({
+    method: v.picklist(['POST', 'PUT']),
+    url: v.string(),
+    headers: v.pipe(v.record(v.string(), v.string()), v.description('Send these with a PUT.')),
+    fields: v.pipe(v.record(v.string(), v.string()), v.description('A POST is multipart/form-data: these fields first, the file last (named `file`).')),
+  }),
+  expires_at: v.pipe(v.string(), v.isoTimestamp()),
+});
+
+/** One compressed copy of the caller's, with a signed download URL. */
+export const imageSchema = v.strictObject({
+  key: v.string(),
+  original_key: v.string(),
+  url: v.pipe(v.string(), v.description('A signed GET URL, valid until `expires_at`.')),
+  width: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  height: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  expires_at: v.pipe(v.string(), v.isoTimestamp()),
+});
+
+/** A page of `GET /users/{id}/images`, newest first. */
+export const imagePageSchema = v.strictObject({
+  images: v.array(imageSchema),
+  count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  next_cursor: v.optional(v.pipe(v.string(), v.minLength(1))),
+});

@@ -3,6 +3,7 @@
  * attempt to set `user_id` or `version`) is refused rather than silently dropped.
  */
 import * as v from 'valibot';
+import { checkEmail } from './email';
 import { HttpProblem, type FieldError } from './problem';
 
 /**
@@ -13,9 +14,22 @@ import { HttpProblem, type FieldError } from './problem';
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /**
+ * Invisible characters that change how a name reads (Unicode general category Cf) and the line
+ * and paragraph separators (Zl, Zp): U+202E RIGHT-TO-LEFT OVERRIDE turns `Evil\u202Egnp.exe`
+ * into "Evilexe.png", U+200B ZERO WIDTH SPACE makes two names that look the same differ, U+2028
+ * breaks lines in logs and JavaScript strings. Two format characters are text and are kept:
+ * U+200D ZERO WIDTH JOINER (emoji sequences such as 👩‍💻) and U+200C ZERO WIDTH NON-JOINER (needed
+ * to write Persian and several Indic scripts correctly); so are the tag characters of an emoji
+ * subdivision flag (🏴 followed by tags ending in U+E007F, e.g. the flag of Scotland).
+ * https://www.unicode.org/reports/tr36/ (Unicode Security Considerations, bidi spoofing)
+ */
+const FORMAT_OR_SEPARATOR = /[\p{Cf}\p{Zl}\p{Zp}]/u;
+const KEPT_FORMAT = /[\u200C\u200D]|\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+
+/**
  * 1-200 characters once trimmed, counted in code points so that an emoji counts as one, and no
- * control character (checked after trimming: surrounding whitespace such as a trailing newline
- * is removed, not refused).
+ * control, invisible format or separator character (checked after trimming: surrounding
+ * whitespace such as a trailing newline is removed, not refused).
  */
 const name = v.pipe(
   v.string('name must be a string'),
@@ -23,15 +37,22 @@ const name = v.pipe(
   v.check((s) => s.length > 0, 'name must not be empty'),
   v.check((s) => [...s].length <= 200, 'name must be at most 200 characters'),
   v.check((s) => !CONTROL_CHARACTER.test(s), 'name must not contain control characters'),
+  v.check(
+    (s) => !FORMAT_OR_SEPARATOR.test(s.replace(KEPT_FORMAT, '')),
+    'name must not contain invisible formatting characters (such as U+200B or U+202E) or line separators',
+  ),
 );
 
-/** A valid address, stored lower-cased; 254 is the longest address SMTP can carry (RFC 5321 4.5.3.1.3). */
+/** An address a mail system accepts (RFC 5321; see ./email.ts), stored lower-cased with its domain in A-labels. */
 const email = v.pipe(
   v.string('email must be a string'),
   v.trim(),
-  v.maxLength(254, 'email must be at most 254 characters'),
-  v.email('email must be a valid email address'),
-  v.toLowerCase(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const checked = checkEmail(dataset.value);
+    if (checked.ok) return checked.address;
+    addIssue({ message: `email must be a valid email address: ${checked.problem}` });
+    return NEVER;
+  }),
 );
 
 const unknownField = 'unknown field';

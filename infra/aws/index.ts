@@ -18,6 +18,7 @@ import { UploadBuckets } from './buckets';
 import { ServerlessFunction, packageEntry } from './function';
 import { objectsOf } from './iam';
 import { OrdersPipeline } from './orders-pipeline';
+import { allowBrowserUploads, signingStatements } from './signed-uploads';
 import { Tables } from './tables';
 import { UsersApi } from './users-api';
 
@@ -94,6 +95,8 @@ export function deployAws(config: StackConfig): Record<string, pulumi.Input<unkn
     package: packages('users'),
     environment: {
       [env.users.usersTable]: tables.users.name,
+      [env.users.originalsBucket]: uploads.originals.bucket,
+      [env.users.compressedBucket]: uploads.compressed.bucket,
       // The authorizer already checked the token; the core verifies it again to read the admin claim.
       ...(jwt ? { [settingName('users', 'jwtIssuer')]: jwt.issuer, [settingName('users', 'jwtAudience')]: jwt.audience } : {}),
       // API Gateway owns CORS and replaces the function's CORS headers, but the preflight routes
@@ -103,8 +106,10 @@ export function deployAws(config: StackConfig): Record<string, pulumi.Input<unkn
     statements: [
       { sid: 'UserItems', actions: itemActions, resources: [tables.users.arn] },
       { sid: 'ListUsers', actions: ['dynamodb:Query'], resources: [tables.usersListingIndexArn] },
+      ...signingStatements(uploads.originals.arn, uploads.compressed.arn),
     ],
   });
+  allowBrowserUploads('uploads-originals-cors', uploads.originals, config.usersApi.corsOrigins, uploads);
   const api = new UsersApi('users-api', { apiName: `${prefix}-users-api`, fn: users, settings: config.usersApi });
 
   const orders = new ServerlessFunction('orders', {

@@ -1,7 +1,8 @@
 /**
  * The users API: an API Gateway HTTP API (payload format 2.0) in front of the users function.
- * Two routes, `ANY /users` and `ANY /users/{id}`, send every method to the function so that the
- * core answers unknown ids and methods itself (404 / 405 as problem+json); `GET /openapi.json`
+ * Three routes, `ANY /users`, `ANY /users/{id}` and `ANY /users/{id}/{proxy+}` (the signed
+ * uploads and images below a user), send every method to the function so that the core answers
+ * unknown ids, sub-routes and methods itself (404 / 405 as problem+json); `GET /openapi.json`
  * serves the API's description.
  *
  * CORS is owned by API Gateway when the stack lists origins: an HTTP API with a CORS
@@ -22,9 +23,9 @@ import type { StackConfig } from '../config';
 import { awsLimits } from '../limits';
 import type { ServerlessFunction } from './function';
 
-export const userRoutes = ['ANY /users', 'ANY /users/{id}'] as const;
+export const userRoutes = ['ANY /users', 'ANY /users/{id}', 'ANY /users/{id}/{proxy+}'] as const;
 /** Preflight routes, without authorization, added when the API has an authorizer. */
-export const preflightRoutes = ['OPTIONS /users', 'OPTIONS /users/{id}'] as const;
+export const preflightRoutes = ['OPTIONS /users', 'OPTIONS /users/{id}', 'OPTIONS /users/{id}/{proxy+}'] as const;
 /**
  * The API's OpenAPI description (handlers/users/openapi.ts), public as documentation is: no
  * authorizer even on a JWT stack. It holds no user data, and the core serves it without a token.

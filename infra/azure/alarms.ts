@@ -20,11 +20,23 @@ export interface AlarmsArgs {
   alertEmail?: string;
 }
 
-/** Kusto queries over the app's telemetry; each returns rows only when something went wrong. */
+/**
+ * Kusto queries over the app's telemetry; each returns rows only when something went wrong.
+ * - A failure is an invocation that threw (`success == false`) OR an HTTP answer of 500 or more:
+ *   the users function answers a store failure with a 500 problem document and returns normally,
+ *   and Functions marks a request failed only when the function throws.
+ * - Each row carries `itemCount`, the number of telemetry items it stands for: under adaptive
+ *   sampling one row may stand for many (https://learn.microsoft.com/azure/azure-monitor/app/sampling),
+ *   so the rules sum it (`timeAggregation: 'Total'` over the `itemCount` column) instead of
+ *   counting rows.
+ */
 export const alertQueries = {
-  failures: 'requests | where success == false | summarize failures = count() by operation_Name',
-  deadLetters: 'traces | where message has "dead-lettered" or message has "MaxDequeueCount" | summarize deadLetters = count() by operation_Name',
+  failures: 'requests | where success == false or toint(resultCode) >= 500 | project timestamp, operation_Name, itemCount',
+  deadLetters: 'traces | where message has "dead-lettered" or message has "MaxDequeueCount" | project timestamp, operation_Name, itemCount',
 } as const;
+
+/** The column the rules add up: what each row stands for under sampling. */
+export const measureColumn = 'itemCount';
 
 export class Alarms extends pulumi.ComponentResource {
   readonly rules: monitor.ScheduledQueryRule[] = [];
@@ -47,13 +59,22 @@ export class Alarms extends pulumi.ComponentResource {
         ruleName: `${args.namePrefix}-${what}`,
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        description: what === 'failures' ? 'A function invocation failed' : 'A message or image was dead-lettered',
+        description: what === 'failures' ? 'A function invocation failed or answered HTTP 5xx' : 'A message or image was dead-lettered',
         severity: what === 'failures' ? 2 : 1,
         enabled: true,
         scopes: [args.insightsId],
         evaluationFrequency: 'PT5M',
         windowSize: 'PT5M',
-        criteria: { allOf: [{ query, timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } }] },
+        // Total of itemCount per function (one alert per operation_Name that failed).
+        criteria: { allOf: [{
+          query,
+          timeAggregation: 'Total',
+          metricMeasureColumn: measureColumn,
+          dimensions: [{ name: 'operation_Name', operator: 'Include', values: ['*'] }],
+          operator: 'GreaterThan',
+          threshold: 0,
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+        }] },
         actions: group ? { actionGroups: [group.id] } : undefined,
       }, parent));
     }

@@ -17,6 +17,8 @@ export interface UploadBucketsArgs {
   compressedContainer: string;
   deadLetterContainer: string;
   originalsExpireDays: number;
+  /** deletionProtection: Pulumi refuses to delete or replace the originals and compressed containers. */
+  protect: boolean;
 }
 
 export interface BlobDelivery {
@@ -45,9 +47,9 @@ export class UploadBuckets extends pulumi.ComponentResource {
 
   constructor(private readonly baseName: string, private readonly args: UploadBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('multicloud:azure:UploadBuckets', baseName, {}, opts);
-    this.originals = this.container('originals', args.originalsContainer);
-    this.compressed = this.container('compressed', args.compressedContainer);
-    this.deadLetters = this.container('dead-letters', args.deadLetterContainer);
+    this.originals = this.container('originals', args.originalsContainer, args.protect);
+    this.compressed = this.container('compressed', args.compressedContainer, args.protect);
+    this.deadLetters = this.container('dead-letters', args.deadLetterContainer, false);
     // One policy per account, named "default" (storage lifecycle management); prefixMatch starts
     // with the container name. dependsOn: a rule naming a container that does not exist yet is refused.
     new storage.ManagementPolicy(`${baseName}-originals-expiry`, {
@@ -117,12 +119,12 @@ export class UploadBuckets extends pulumi.ComponentResource {
     return { topic, subscription };
   }
 
-  private container(role: string, containerName: string): storage.BlobContainer {
+  private container(role: string, containerName: string, protect: boolean): storage.BlobContainer {
     return new storage.BlobContainer(`${this.baseName}-${role}`, {
       containerName,
       accountName: this.args.account.name,
       resourceGroupName: this.args.account.resourceGroupName,
       publicAccess: 'None',
-    }, { parent: this });
+    }, { parent: this, protect });
   }
 }

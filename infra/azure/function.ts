@@ -10,6 +10,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
 import * as web from '@pulumi/azure-native/web';
+import { flexSiteTransformation } from './flex-site';
 import type { AppIdentity } from './identity';
 import type { StorageAccount } from './storage-account';
 
@@ -21,7 +22,7 @@ export const deploymentContainerName = 'app-package';
 export interface FunctionAppArgs {
   resourceGroupName: pulumi.Input<string>;
   location: string;
-  appName: string;
+  appName: pulumi.Input<string>;
   planName: string;
   account: StorageAccount;
   identity: AppIdentity;
@@ -71,9 +72,9 @@ export class FunctionApp extends pulumi.ComponentResource {
       serverFarmId: this.plan.id,
       httpsOnly: true,
       identity: { type: 'UserAssigned', userAssignedIdentities: [identity.id] },
+      // appSettings and minTlsVersion only: flex-site.ts strips what the SDK adds and Flex refuses.
       siteConfig: {
         minTlsVersion: '1.2',
-        ftpsState: 'Disabled',
         appSettings: Object.entries(args.appSettings).map(([settingName, value]) => ({ name: settingName, value })),
       },
       functionAppConfig: {
@@ -91,7 +92,7 @@ export class FunctionApp extends pulumi.ComponentResource {
           alwaysReady: args.alwaysReady.length > 0 ? args.alwaysReady : undefined,
         },
       },
-    }, { parent: this, dependsOn: args.dependsOn });
+    }, { parent: this, dependsOn: args.dependsOn, transformations: [flexSiteTransformation] });
 
     this.id = this.app.id;
     this.name = this.app.name;

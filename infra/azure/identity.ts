@@ -17,6 +17,8 @@ import * as managedidentity from '@pulumi/azure-native/managedidentity';
 export const builtInRoles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  /** Get User Delegation Key, for the users function's signed URLs (signed-uploads.ts). */
+  storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a',
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
   eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7',

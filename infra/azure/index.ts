@@ -17,9 +17,12 @@ import { UploadBuckets } from './buckets';
 import { FunctionApp } from './function';
 import { AppIdentity } from './identity';
 import { Monitoring } from './monitoring';
+import { readDeployerSignIn } from './deployer-credential';
 import { CodeDeployment } from './one-deploy';
 import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
+import { defaultStorageAccountName, functionAppName, orderEventsTopicName } from './names';
+import { allowBrowserUploads, delegatorGrant } from './signed-uploads';
 import { StorageAccount } from './storage-account';
 import { Tables } from './tables';
 import { usersApiSettings, usersApiUrl } from './users-api';
@@ -35,25 +38,35 @@ export function scmUrlOf(defaultHostName: string): string {
 export function deployAzure(config: StackConfig): Record<string, pulumi.Input<unknown>> {
   const options = readAzureOptions(config);
   const appPackage = readAppPackage(config.packagesDir);
+  // Before anything is declared: the code upload must be able to sign in as azure-native does.
+  const signIn = readDeployerSignIn();
   const prefix = config.namePrefix;
   const location = options.location;
   const subscriptionId = authorization.getClientConfigOutput().subscriptionId;
 
-  const group = new resources.ResourceGroup('group', { resourceGroupName: `${prefix}-rg`, location });
+  const groupName = `${prefix}-rg`;
+  const group = new resources.ResourceGroup('group', { resourceGroupName: groupName, location });
   const resourceGroupName = group.name;
-  const account = new StorageAccount('storage', { resourceGroupName, location, accountName: options.storageAccountName });
+  // Names other customers share (names.ts): derived from the subscription.
+  const unique = (name: (prefix: string, subscription: string, group: string) => string) => subscriptionId.apply((id) => name(prefix, id, groupName));
+  const accountName = options.storageAccountName ?? unique(defaultStorageAccountName);
+  // deletionProtection: the data (account, tables, upload containers) cannot be deleted or
+  // replaced by Pulumi until the stack turns it off (Pulumi's `protect`).
+  const protect = config.deletionProtection;
+  const account = new StorageAccount('storage', { resourceGroupName, location, accountName, protect });
   const uploads = new UploadBuckets('uploads', {
     account,
     originalsContainer: config.originalsBucket,
     compressedContainer: config.compressedBucket,
     deadLetterContainer: `${prefix}-images-dead-letters`,
     originalsExpireDays: config.originalsExpireDays,
+    protect,
   });
-  const tables = new Tables('tables', { account });
+  const tables = new Tables('tables', { account, protect });
   const pipeline = new OrdersPipeline('orders-pipeline', {
     account,
     location,
-    topicName: `${prefix}-order-events`,
+    topicName: unique(orderEventsTopicName),
     deadLetterContainer: `${prefix}-orders-dead-letters`,
   });
   const monitoring = new Monitoring('monitoring', { resourceGroupName, location, namePrefix: prefix, retentionInDays: options.logRetentionDays });
@@ -67,7 +80,9 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     { role: 'storageTableDataContributor', scope: account.id, what: 'tables' },
     { role: 'eventGridDataSender', scope: pipeline.events.id, what: 'order-events' },
     { role: 'monitoringMetricsPublisher', scope: monitoring.insights.id, what: 'telemetry' },
+    delegatorGrant(account),
   ]);
+  allowBrowserUploads('storage-blob-cors', account, config.usersApi.corsOrigins, account);
 
   const identityConnection = (prefixName: string) => ({
     [`${prefixName}__credential`]: 'managedidentity',
@@ -106,7 +121,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
   const app = new FunctionApp('functions', {
     resourceGroupName,
     location,
-    appName: `${prefix}-functions`,
+    appName: unique(functionAppName),
     planName: `${prefix}-plan`,
     account,
     identity,
@@ -126,6 +141,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     functions: allSpecs.map((s) => s.name),
     timeoutSeconds: 900,
     pollSeconds: 10,
+    signInMethod: signIn.method,
   }, { dependsOn: [app] });
 
   const blobEvents = uploads.notify({

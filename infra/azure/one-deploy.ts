@@ -5,15 +5,16 @@
  * - diff: a new content hash, another function list or other endpoints redeploy; another app
  *   replaces the resource; nothing else changes (the same package built in another checkout, at
  *   another path, is no change). `detailedDiff` says which, per property.
- * - create / update: zip the package directory, One Deploy it with an Entra token (the identity
- *   running `pulumi up`, through DefaultAzureCredential: `az login`, a service principal or a
- *   workload identity), wait until the functions are listed.
+ * - create / update: zip the package directory, One Deploy it with an Entra token of the identity
+ *   azure-native signs in with (deployer-credential.ts: the same ARM_* variables and azure-native:*
+ *   config, which the engine hands to `configure`), wait until the functions are listed.
  * - delete: nothing; the code goes with the app.
- * Pulumi serializes the provider into the stack: it uses built-ins, `fetch` and @azure/identity only.
+ * Pulumi serializes the provider into the stack: it uses built-ins, `fetch`, @azure/identity and
+ * jszip only (modules are captured as `require` by name; see zip.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
-import { DefaultAzureCredential } from '@azure/identity';
 import { packageFiles } from './app-package';
+import { configGetter, credentialFor, resolveSignIn, type SignIn } from './deployer-credential';
 import { deployZip, type TokenSource } from './one-deploy-client';
 import { zipFiles } from './zip';
 
@@ -26,11 +27,17 @@ export interface CodeDeploymentInputs {
   functions: string[];
   timeoutSeconds: number;
   pollSeconds: number;
+  /** How long refused uploads are retried (role propagation); default 600 s. */
+  publishRetrySeconds?: number;
+  /** The sign-in method the program resolved in preview; the provider must resolve the same one. */
+  signInMethod?: SignIn['method'];
 }
 
 export interface CodeDeploymentOutputs extends CodeDeploymentInputs {
   /** What ARM listed once the deployment was done. */
   listedFunctions: string[];
+  /** What the upload waited for (refused attempts, with their answers); empty when accepted at once. */
+  publishWaits?: string[];
 }
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -71,8 +78,15 @@ export function deploymentId(inputs: Pick<CodeDeploymentInputs, 'appId' | 'conte
 }
 
 export class OneDeployProvider implements pulumi.dynamic.ResourceProvider {
-  /** Tests pass a token source; deployments use DefaultAzureCredential. */
+  /** The stack's config, as the engine passes it to dynamic providers (pulumi/pulumi#17697). */
+  private config?: (key: string) => string | undefined;
+
+  /** Tests pass a token source; deployments sign in as azure-native does. */
   constructor(private readonly tokens?: TokenSource) {}
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = (key) => req.config.get(key);
+  }
 
   async diff(_id: string, olds: CodeDeploymentOutputs, news: CodeDeploymentInputs): Promise<CodeDeploymentDiff> {
     const detailedDiff: Record<string, PropertyDiff> = {};
@@ -100,17 +114,22 @@ export class OneDeployProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   private async deploy(inputs: CodeDeploymentInputs): Promise<CodeDeploymentOutputs> {
-    const zip = zipFiles(inputs.packageDirectory, packageFiles(inputs.packageDirectory));
-    const listedFunctions = await deployZip(inputs, zip, this.tokens ?? entraTokens());
-    return { ...inputs, listedFunctions };
+    const zip = await zipFiles(inputs.packageDirectory, packageFiles(inputs.packageDirectory));
+    const { listed, waits } = await deployZip(inputs, zip, this.tokens ?? entraTokens(this.config ?? (() => undefined), inputs.signInMethod));
+    return { ...inputs, listedFunctions: listed, publishWaits: waits };
   }
 }
 
-function entraTokens(): TokenSource {
-  const credential = new DefaultAzureCredential();
+/** Tokens of the identity azure-native uses; refuses a sign-in other than the one preview resolved. */
+export function entraTokens(config: (key: string) => string | undefined, expected?: SignIn['method']): TokenSource {
+  const signIn = resolveSignIn(configGetter(config));
+  if (expected && signIn.method !== expected) {
+    throw new Error(`The code upload resolved the sign-in ${signIn.method}, but the program resolved ${expected}: this Pulumi CLI does not pass the stack's config to dynamic providers (added with pulumi/pulumi#17697). Upgrade the CLI, or give the credentials as ARM_* environment variables`);
+  }
+  const credential = credentialFor(signIn);
   return async (scope) => {
     const token = await credential.getToken(scope);
-    if (!token) throw new Error(`No Entra token for ${scope}: sign in with az login or set AZURE_CLIENT_ID / AZURE_TENANT_ID`);
+    if (!token) throw new Error(`No Entra token for ${scope} with the sign-in ${signIn.method}`);
     return token.token;
   };
 }
@@ -118,9 +137,10 @@ function entraTokens(): TokenSource {
 export class CodeDeployment extends pulumi.dynamic.Resource {
   declare readonly contentHash: pulumi.Output<string>;
   declare readonly listedFunctions: pulumi.Output<string[]>;
+  declare readonly publishWaits: pulumi.Output<string[]>;
 
   constructor(name: string, args: Inputs<CodeDeploymentInputs>, opts?: pulumi.CustomResourceOptions, provider = new OneDeployProvider()) {
-    super(provider, name, { ...args, listedFunctions: undefined }, opts, 'azure', 'CodeDeployment');
+    super(provider, name, { ...args, listedFunctions: undefined, publishWaits: undefined }, opts, 'azure', 'CodeDeployment');
   }
 }
 

@@ -18,7 +18,7 @@ export const queueNames = { orders: 'orders', poison: poisonQueueName('orders'),
 export interface OrdersPipelineArgs {
   account: StorageAccount;
   location: string;
-  topicName: string;
+  topicName: pulumi.Input<string>;
   /** The blob container for dead letters too large for the poison queue. */
   deadLetterContainer: string;
 }

@@ -11,7 +11,9 @@ export interface StorageAccountArgs {
   resourceGroupName: pulumi.Input<string>;
   location: string;
   /** 3-24 lower-case letters and digits, unique across Azure. */
-  accountName: string;
+  accountName: pulumi.Input<string>;
+  /** deletionProtection: Pulumi refuses to delete or replace the account (and its data). */
+  protect: boolean;
 }
 
 export class StorageAccount extends pulumi.ComponentResource {
@@ -43,7 +45,7 @@ export class StorageAccount extends pulumi.ComponentResource {
         keySource: 'Microsoft.Storage',
         services: { blob: { enabled: true }, queue: { enabled: true, keyType: 'Account' }, table: { enabled: true, keyType: 'Account' } },
       },
-    }, { parent: this });
+    }, { parent: this, protect: args.protect });
     this.id = this.account.id;
     this.name = this.account.name;
     const endpoints = this.account.primaryEndpoints;

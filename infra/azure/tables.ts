@@ -13,6 +13,8 @@ export const tableNames = { users: 'users', orders: 'orders' } as const;
 
 export interface TablesArgs {
   account: StorageAccount;
+  /** deletionProtection: Pulumi refuses to delete or replace the tables (users, orders, stock). */
+  protect: boolean;
 }
 
 export class Tables extends pulumi.ComponentResource {
@@ -25,7 +27,7 @@ export class Tables extends pulumi.ComponentResource {
       tableName: tableNames[role],
       accountName: args.account.name,
       resourceGroupName: args.account.resourceGroupName,
-    }, { parent: this });
+    }, { parent: this, protect: args.protect });
     this.users = table('users');
     this.orders = table('orders');
     this.registerOutputs({ users: this.users.name, orders: this.orders.name });

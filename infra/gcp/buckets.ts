@@ -23,6 +23,8 @@ export interface UploadBucketsArgs {
   originalsExpireDays: number;
   /** Let `pulumi destroy` delete buckets that still hold objects. */
   forceDestroy: boolean;
+  /** CORS on originals, for browsers sending signed uploads (signed-uploads.ts). */
+  originalsCors?: storage.BucketArgs['cors'];
   dependsOn: pulumi.Resource[];
 }
 
@@ -65,7 +67,7 @@ export class UploadBuckets extends pulumi.ComponentResource {
     this.triggerRegion = args.region;
     this.originals = this.privateBucket('originals', args.names.originals, args.forceDestroy, [
       { action: { type: 'Delete' }, condition: { age: args.originalsExpireDays } },
-    ]);
+    ], args.originalsCors);
     this.compressed = this.privateBucket('compressed', args.names.compressed, args.forceDestroy, []);
     // Packages only, so always deletable; a changed package is a new object and Pulumi deletes
     // the one it replaces.
@@ -114,7 +116,7 @@ export class UploadBuckets extends pulumi.ComponentResource {
     }, { parent: this });
   }
 
-  private privateBucket(role: string, name: string, forceDestroy: boolean, lifecycleRules: storage.BucketArgs['lifecycleRules']): storage.Bucket {
+  private privateBucket(role: string, name: string, forceDestroy: boolean, lifecycleRules: storage.BucketArgs['lifecycleRules'], cors?: storage.BucketArgs['cors']): storage.Bucket {
     return new storage.Bucket(`${this.baseName}-${role}`, {
       project: this.args.project,
       name,
@@ -123,6 +125,7 @@ export class UploadBuckets extends pulumi.ComponentResource {
       publicAccessPrevention: 'enforced',
       forceDestroy,
       lifecycleRules,
+      ...(cors ? { cors } : {}),
     }, { parent: this, dependsOn: this.args.dependsOn });
   }
 }

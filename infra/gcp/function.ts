@@ -41,6 +41,8 @@ export interface FunctionArgs {
   environment: Record<string, pulumi.Input<string>>;
   /** The function's roles, each on one resource. */
   grants: Grant[];
+  /** Roles on the function's own service account (e.g. signing as itself: signed-uploads.ts). */
+  grantsOnItself?: Omit<Grant, 'on'>[];
   /** Without a trigger the function is an HTTPS function. */
   trigger?: EventTrigger;
   /** ALLOW_ALL for a public endpoint; ALLOW_INTERNAL_ONLY when only Google services call it. */
@@ -86,7 +88,8 @@ export class ServerlessFunction extends pulumi.ComponentResource {
       description: `Runs the ${args.plan.spec.name} function; holds only the roles it needs`,
     }, { parent: this, dependsOn: args.dependsOn });
     const member = serviceAccountMember(this.serviceAccount.email);
-    const roles = args.grants.map((grant) => bind(`${name}-${grant.label}`, args.project, member, grant, parent));
+    const onItself = (args.grantsOnItself ?? []).map((g): Grant => ({ ...g, on: { serviceAccount: this.serviceAccount.name } }));
+    const roles = [...args.grants, ...onItself].map((grant) => bind(`${name}-${grant.label}`, args.project, member, grant, parent));
 
     this.source = new storage.BucketObject(`${name}-source`, {
       bucket: args.sourceBucket,

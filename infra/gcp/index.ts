@@ -23,6 +23,7 @@ import { readGcpOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
 import { PropagationWait, grantSettleSeconds } from './propagation-wait';
 import { ProjectServices } from './services';
+import { signAsItself, signingGrants, uploadCors } from './signed-uploads';
 import { Tables } from './tables';
 import { UsersApi } from './users-api';
 
@@ -63,6 +64,7 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     names: options.buckets,
     originalsExpireDays: config.originalsExpireDays,
     forceDestroy: !config.deletionProtection,
+    originalsCors: uploadCors(config.usersApi.corsOrigins),
     dependsOn,
   });
   uploads.allowStorageEvents(getProjectServiceAccountOutput({ project }, { dependsOn }).emailAddress, pubsubAgentEmail);
@@ -119,11 +121,14 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     package: packages('users'),
     environment: {
       ...dataEnv,
+      [env.users.originalsBucket]: uploads.originals.name,
+      [env.users.compressedBucket]: uploads.compressed.name,
       // No gateway in front: the function itself answers CORS and checks tokens.
       ...(config.usersApi.corsOrigins.length > 0 ? { [settingName('users', 'corsOrigins')]: config.usersApi.corsOrigins.join(',') } : {}),
       ...(jwt ? { [settingName('users', 'jwtIssuer')]: jwt.issuer, [settingName('users', 'jwtAudience')]: jwt.audience } : {}),
     },
-    grants: [firestoreUser(tables.databaseName)],
+    grants: [firestoreUser(tables.databaseName), ...signingGrants(uploads.originals.name, uploads.compressed.name)],
+    grantsOnItself: [signAsItself],
     ingress: 'ALLOW_ALL',
     dependsOn,
   });

@@ -41,7 +41,8 @@ const EXTERNAL: Record<FunctionName, readonly string[]> = {
  */
 const UNUSED_SDKS: Record<FunctionName, readonly string[]> = {
   images: ['@google-cloud/firestore'],
-  users: ['@google-cloud/pubsub', '@google-cloud/storage'],
+  // users signs Cloud Storage URLs (adapters/gcp/ports/object-urls.ts), loading the SDK on first use
+  users: ['@google-cloud/pubsub'],
   orders: ['@google-cloud/storage'],
 };
 

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { BlobStore } from '../../handlers/ports/blob-store';
+import { isObjectChanged, type BlobStore } from '../../handlers/ports/blob-store';
 
 export interface BlobStoreHarness {
   store: BlobStore;
@@ -72,6 +72,58 @@ export function describeBlobStoreContract(name: string, makeHarness: () => Promi
         expect(got, key).to.not.equal(undefined);
         expect(Buffer.from(got!.bytes).toString(), key).to.equal(String(i));
       }
+    });
+
+    describe('conditional puts (ifVersion)', () => {
+      const text = (s: string) => Buffer.from(s);
+      const opts = (tag: string) => ({ contentType: 'text/plain', metadata: { 'source-etag': tag } });
+      async function refusal(work: Promise<void>): Promise<unknown> {
+        try {
+          await work;
+        } catch (err) {
+          return err;
+        }
+        throw new Error('the conditional put was not refused');
+      }
+
+      it('creates with ifVersion null only while there is no object', async () => {
+        const key = `${prefix}create-only.txt`;
+        await h.store.put(h.bucket, key, text('first'), { ...opts('one'), ifVersion: null });
+        const err = await refusal(h.store.put(h.bucket, key, text('second'), { ...opts('two'), ifVersion: null }));
+        expect(isObjectChanged(err), String(err)).to.equal(true);
+        const got = await h.store.get(h.bucket, key);
+        expect(Buffer.from(got!.bytes).toString()).to.equal('first');
+        expect(got!.metadata['source-etag']).to.equal('one');
+      });
+
+      it('replaces the version that was read, and refuses a version that is no longer current', async () => {
+        const key = `${prefix}compare-and-swap.txt`;
+        await h.store.put(h.bucket, key, text('v1'), opts('one'));
+        const v1 = await h.store.head(h.bucket, key);
+        expect(v1!.version, 'head gives a version').to.be.a('string').and.not.equal('');
+        // a writer that read v1 wins ...
+        await h.store.put(h.bucket, key, text('v2 from a newer writer'), { ...opts('two'), ifVersion: v1!.version! });
+        const v2 = await h.store.get(h.bucket, key);
+        expect(v2!.version).to.not.equal(v1!.version);
+        // ... and a second writer that also read v1 writes nothing
+        const err = await refusal(h.store.put(h.bucket, key, text('v2 from an older writer'), { ...opts('stale'), ifVersion: v1!.version! }));
+        expect(isObjectChanged(err), String(err)).to.equal(true);
+        const after = await h.store.get(h.bucket, key);
+        expect(Buffer.from(after!.bytes).toString()).to.equal('v2 from a newer writer');
+        expect(after!.metadata['source-etag']).to.equal('two');
+        // the version get returned is the one a conditional put accepts
+        await h.store.put(h.bucket, key, text('v3'), { ...opts('three'), ifVersion: v2!.version! });
+        expect(Buffer.from((await h.store.get(h.bucket, key))!.bytes).toString()).to.equal('v3');
+      });
+
+      it('refuses a version put for an object that does not exist', async () => {
+        const key = `${prefix}cas-missing.txt`;
+        await h.store.put(h.bucket, `${prefix}cas-other.txt`, text('x'), opts('x'));
+        const other = await h.store.head(h.bucket, `${prefix}cas-other.txt`);
+        const err = await refusal(h.store.put(h.bucket, key, text('y'), { ...opts('y'), ifVersion: other!.version! }));
+        expect(isObjectChanged(err), String(err)).to.equal(true);
+        expect(await h.store.head(h.bucket, key)).to.equal(undefined);
+      });
     });
 
     it('stores a large binary object byte for byte', async () => {

@@ -6,7 +6,7 @@ import { describeOrderLedgerContract } from './order-ledger.contract';
 import { describeUserRepositoryContract } from './user-repository.contract';
 
 describeBlobStoreContract('memory', async () => ({ store: new MemoryBlobStore(), bucket: 'b' }));
-describeUserRepositoryContract('memory', async () => ({ users: new MemoryUserRepository() }));
+describeUserRepositoryContract('memory', async () => ({ users: new MemoryUserRepository(), forgeCursor: (p) => Buffer.from(`m:${p}`).toString('base64url') }));
 describeOrderLedgerContract('memory', async () => {
   const ledger = new MemoryOrderLedger();
   return { ledger, inventory: ledger };

@@ -8,6 +8,11 @@ import { InvalidCursorError, type UserRecord, type UserRepository } from '../../
 
 export interface UserRepositoryHarness {
   users: UserRepository;
+  /**
+   * The store's own cursor encoding of any position, as a client could craft it from a genuine
+   * cursor: a crafted cursor whose position no user can have must still be refused.
+   */
+  forgeCursor?: (position: string) => string;
 }
 
 /** A user record of its own id and address; also for store-specific tests. */
@@ -28,9 +33,11 @@ export function describeUserRepositoryContract(name: string, makeHarness: () => 
   describe(`UserRepository contract: ${name}`, function () {
     this.timeout(30_000);
     let repo: UserRepository;
+    let h: UserRepositoryHarness;
 
     before(async () => {
-      repo = (await makeHarness()).users;
+      h = await makeHarness();
+      repo = h.users;
     });
 
     it('creates a user and reads it back unchanged', async () => {
@@ -133,6 +140,22 @@ export function describeUserRepositoryContract(name: string, makeHarness: () => 
       expect(ours).to.deep.equal(mine.map((u) => u.user_id));
       expect(new Set(seen).size, 'no user twice').to.equal(seen.length);
       expect([...seen].sort(), 'ascending').to.deep.equal(seen);
+    });
+
+    it('rejects a crafted cursor whose position is no possible user id, in its own encoding', async function () {
+      if (!h.forgeCursor) return this.skip();
+      const refused: string[] = [];
+      for (const position of ['', '.', '..', 'a/b', 'nul\u0000', 'line\nbreak', 'x'.repeat(256)]) {
+        try {
+          await repo.list({ limit: 2, cursor: h.forgeCursor(position) });
+        } catch (err) {
+          if (err instanceof InvalidCursorError) refused.push(position);
+          else throw err;
+        }
+      }
+      expect(refused).to.have.length(7);
+      // a well-formed position is a place to start from, not an error (cursors are checked, not signed)
+      expect(await repo.list({ limit: 2, cursor: h.forgeCursor('m') })).to.have.property('users');
     });
 
     it('rejects a cursor it did not issue with InvalidCursorError', async () => {

@@ -94,9 +94,14 @@ describe('infra: the AWS dev stack under mocks', function () {
       [awsEnvironment.images.compressedBucket]: 'mcf-dev-compressed-123456789012',
       [awsEnvironment.images.deadLetterQueueUrl]: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-images-dead-letters`,
     });
-    // The ANY routes catch a browser's preflight and hand it to the function, which must answer an
-    // allowed origin 204: it knows the origins the API lists (infra/aws/users-api.ts).
-    expect(env('users')).to.deep.equal({ [awsEnvironment.users.usersTable]: 'mcf-dev-users-table', [settingName('users', 'corsOrigins')]: 'http://localhost:5173' });
+    expect(env('users')).to.deep.equal({
+      [awsEnvironment.users.usersTable]: 'mcf-dev-users-table',
+      [awsEnvironment.users.originalsBucket]: 'mcf-dev-originals-123456789012',
+      [awsEnvironment.users.compressedBucket]: 'mcf-dev-compressed-123456789012',
+      // The ANY routes catch a browser's preflight and hand it to the function, which must answer an
+      // allowed origin 204: it knows the origins the API lists (infra/aws/users-api.ts).
+      [settingName('users', 'corsOrigins')]: 'http://localhost:5173',
+    });
     expect(env('orders')).to.deep.equal({
       [awsEnvironment.orders.ordersTable]: 'mcf-dev-orders-table',
       [awsEnvironment.orders.paymentsQueueUrl]: `https://sqs.${region}.amazonaws.com/${account}/mcf-dev-payments-queue`,
@@ -124,6 +129,9 @@ describe('infra: the AWS dev stack under mocks', function () {
       WriteOwnLogs: [logs('users')],
       UserItems: [table('mcf-dev-users-table')],
       ListUsers: [`${table('mcf-dev-users-table')}/index/users-by-id`],
+      PresignUploads: ['arn:aws:s3:::mcf-dev-originals-123456789012/*'],
+      PresignDownloads: ['arn:aws:s3:::mcf-dev-compressed-123456789012/*'],
+      ListCompressed: ['arn:aws:s3:::mcf-dev-compressed-123456789012'],
       SendTraces: ['*'],
     });
     expect(resourcesBySid('orders')).to.deep.equal({
@@ -209,14 +217,14 @@ describe('infra: the AWS dev stack under mocks', function () {
     expect(orders.globalSecondaryIndexes).to.equal(undefined);
   });
 
-  it('serves ANY /users and ANY /users/{id} over payload 2.0, throttled, invoked only from this API', () => {
+  it('serves ANY /users, ANY /users/{id} and ANY /users/{id}/{proxy+} over payload 2.0, throttled, invoked only from this API', () => {
     const api = r.get(T.api, 'users-api-api').inputs;
     expect(api).to.include({ name: 'mcf-dev-users-api', protocolType: 'HTTP' });
     // Pulumi.dev.yaml lists one origin: the API owns CORS.
     expect(api.corsConfiguration).to.deep.include({ allowOrigins: ['http://localhost:5173'] });
     expect(r.get(T.integration, 'users-api-integration').inputs).to.include({ integrationType: 'AWS_PROXY', payloadFormatVersion: '2.0', integrationUri: `arn:aws:lambda:${region}:${account}:function:mcf-dev-users` });
     const routes = r.ofType(T.route);
-    expect(routes.map((x) => x.inputs.routeKey)).to.have.members(['ANY /users', 'ANY /users/{id}', 'GET /openapi.json']);
+    expect(routes.map((x) => x.inputs.routeKey)).to.have.members(['ANY /users', 'ANY /users/{id}', 'ANY /users/{id}/{proxy+}', 'GET /openapi.json']);
     for (const route of routes) expect(route.inputs).to.include({ authorizationType: 'NONE', target: 'integrations/users-api-integration-id' });
     expect(r.ofType(T.authorizer)).to.have.length(0);
     expect(r.get(T.stage, 'users-api-stage').inputs).to.deep.include({ name: '$default', autoDeploy: true, defaultRouteSettings: { throttlingRateLimit: 50, throttlingBurstLimit: 100 } });

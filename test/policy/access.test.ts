@@ -15,7 +15,7 @@ describe('policy: users-api-not-anonymous', function () {
   it('AWS: routes without an authorizer fire unless declared; with a JWT issuer in the config they pass', async () => {
     const open = await committedStack('aws');
     const found = check(rule, open);
-    expect(found).to.have.length(3);
+    expect(found).to.have.length(4); // one per route: /users, /users/{id}, /users/{id}/{proxy+}, /openapi.json
     expect(found[0]).to.equal('aws:apigatewayv2/route:Route "users-api-route-0": lets anyone call the users API without a token: set jwtIssuer and jwtAudience in the stack config (tokens verified), or say that anyone may call it: pulumi config set usersPublic true');
     expect(check(rule, open, true)).to.deep.equal([]);
     const { resources } = await stackResources('aws', jwt);
@@ -23,7 +23,7 @@ describe('policy: users-api-not-anonymous', function () {
     // and the rule accepts them because the function verifies tokens (infra/aws/users-api.ts).
     const routes = resources.filter((r) => r.type === 'aws:apigatewayv2/route:Route').map((r) => `${String(r.props.routeKey)} ${String(r.props.authorizationType)}`);
     // and GET /openapi.json (the API's description) is public, as documentation is
-    expect(routes.sort()).to.deep.equal(['ANY /users JWT', 'ANY /users/{id} JWT', 'GET /openapi.json NONE', 'OPTIONS /users NONE', 'OPTIONS /users/{id} NONE']);
+    expect(routes.sort()).to.deep.equal(['ANY /users JWT', 'ANY /users/{id} JWT', 'ANY /users/{id}/{proxy+} JWT', 'GET /openapi.json NONE', 'OPTIONS /users NONE', 'OPTIONS /users/{id} NONE', 'OPTIONS /users/{id}/{proxy+} NONE']);
     expect(check(rule, resources)).to.deep.equal([]);
   });
 

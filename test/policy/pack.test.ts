@@ -36,7 +36,7 @@ describe('policy: the pack', () => {
   });
 
   it('has one uniquely named rule per promise, each with a description', () => {
-    expect(rules.map((r) => r.name)).to.deep.equal(['no-public-storage', 'encryption-on', 'least-privilege', 'dead-letter-path', 'sqs-visibility-timeout', 'alarms-exist', 'users-api-not-anonymous', 'supported-runtime']);
+    expect(rules.map((r) => r.name)).to.deep.equal(['no-public-storage', 'encryption-on', 'least-privilege', 'dead-letter-path', 'sqs-visibility-timeout', 'alarms-exist', 'users-api-not-anonymous', 'supported-runtime', 'signed-uploads-only']);
     for (const rule of rules) expect(rule.description).to.match(/\.$/);
   });
 

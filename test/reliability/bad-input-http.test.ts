@@ -120,7 +120,13 @@ describe('reliability: malformed HTTP requests', function () {
       }
       const table = `relhttp${randomUUID().replace(/-/g, '').slice(0, 8)}`;
       await TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true }).createTable();
-      useSettings({ [azureEnvironment.storage.connectionString]: azurite.connectionString, [azureEnvironment.users.usersTable]: table }, silentLogger);
+      useSettings({
+        [azureEnvironment.storage.connectionString]: azurite.connectionString,
+        [azureEnvironment.users.usersTable]: table,
+        // the users function signs uploads and downloads for the images function's containers
+        [azureEnvironment.images.originalsContainer]: 'originals',
+        [azureEnvironment.images.compressedContainer]: 'compressed',
+      }, silentLogger);
     });
     after(async () => {
       await azurite?.stop();

@@ -15,6 +15,7 @@ import { ordersTableDefinition, usersTableDefinition } from '../../adapters/aws/
 import { documentClient } from '../../adapters/aws/wiring';
 import { dynamoDbLocalDir, javaAvailable } from './aws-dynamodb-local';
 import { freePort, peerUnavailable, startProcess, type RunningProcess } from './processes';
+import { conditionalWrites, type ConditionalWriteLog } from './s3-conditional-writes';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -102,6 +103,9 @@ export function messagingPeer(): Promise<MessagingPeer> {
   })());
 }
 
+/** What the conditional-write gate in front of s3rver judged (tests check the headers went over the wire). */
+export const conditionalWriteLog: ConditionalWriteLog = { judged: [] };
+
 /** s3rver in this process, on 127.0.0.1, in a scratch folder removed at the end. */
 export function s3Peer(): Promise<S3Peer> {
   return (s3 ??= (async () => {
@@ -111,6 +115,8 @@ export function s3Peer(): Promise<S3Peer> {
     const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory });
     const events: { Records: unknown[] }[] = [];
     server.on('event', (event: { Records: unknown[] }) => events.push(event));
+    // first in the chain: s3rver itself ignores S3's conditional-write headers
+    (server as unknown as { middleware: unknown[] }).middleware.unshift(conditionalWrites((server as unknown as { store: Parameters<typeof conditionalWrites>[0] }).store, conditionalWriteLog));
     await server.run();
     stops.push(async () => {
       await server.close();

@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type Dynamo
 import { retryOnConflict } from '../../../handlers/retry';
 import {
   InvalidCursorError,
+  isPossibleUserId,
   type CreateUserResult,
   type DeleteUserResult,
   type UpdateUserResult,
@@ -198,6 +199,7 @@ export function decodeCursor(cursor: string): string {
     throw new InvalidCursorError();
   }
   const after = (parsed as { after?: unknown } | null)?.after;
-  if (typeof after !== 'string' || after === '') throw new InvalidCursorError();
+  // checked, not signed (see isPossibleUserId): an id a user can have, in this class's own encoding
+  if (typeof after !== 'string' || !isPossibleUserId(after) || encodeCursor(after) !== cursor) throw new InvalidCursorError();
   return after;
 }

@@ -8,7 +8,7 @@
  * https://learn.microsoft.com/rest/api/storageservices/setting-and-retrieving-properties-and-metadata-for-blob-resources
  */
 import type { BlobServiceClient } from '@azure/storage-blob';
-import type { BlobStore, ObjectHead, PutOptions, StoredObject } from '../../../handlers/ports/blob-store';
+import { ObjectChangedError, type BlobStore, type ObjectHead, type PutOptions, type StoredObject } from '../../../handlers/ports/blob-store';
 import { statusOf } from '../table-keys';
 
 const CORE_KEY = /^[a-z][a-z0-9-]*$/;
@@ -40,7 +40,7 @@ export class AzureBlobStore implements BlobStore {
   async head(container: string, key: string): Promise<ObjectHead | undefined> {
     try {
       const p = await this.blob(container, key).getProperties();
-      return { size: p.contentLength ?? 0, contentType: p.contentType, metadata: fromAzureMetadata(p.metadata), etag: unquote(p.etag) };
+      return { size: p.contentLength ?? 0, contentType: p.contentType, metadata: fromAzureMetadata(p.metadata), etag: unquote(p.etag), version: p.etag };
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;
@@ -58,6 +58,7 @@ export class AzureBlobStore implements BlobStore {
         contentType: response.contentType,
         metadata: fromAzureMetadata(response.metadata),
         etag: unquote(response.etag),
+        version: response.etag,
       };
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
@@ -67,11 +68,23 @@ export class AzureBlobStore implements BlobStore {
 
   async put(container: string, key: string, bytes: Uint8Array, options: PutOptions): Promise<void> {
     // uploadData commits in one Put Blob up to 256 MiB and as a block list above it: readers
-    // never see a partial blob either way.
-    await this.blob(container, key).uploadData(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-      blobHTTPHeaders: { blobContentType: options.contentType },
-      metadata: toAzureMetadata(options.metadata),
-    });
+    // never see a partial blob either way. With `ifVersion` the commit is conditional: `If-Match`
+    // on the etag as Azure sent it (quotes included), or `If-None-Match: *` to create only.
+    // https://learn.microsoft.com/rest/api/storageservices/specifying-conditional-headers-for-blob-service-operations
+    const conditions = options.ifVersion === undefined ? undefined : options.ifVersion === null ? { ifNoneMatch: '*' } : { ifMatch: options.ifVersion };
+    try {
+      await this.blob(container, key).uploadData(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+        blobHTTPHeaders: { blobContentType: options.contentType },
+        metadata: toAzureMetadata(options.metadata),
+        ...(conditions ? { conditions } : {}),
+      });
+    } catch (err) {
+      // 412 ConditionNotMet when the etag differs; `If-None-Match: *` on an existing blob is
+      // 409 BlobAlreadyExists; `If-Match` on a deleted blob is 404 BlobNotFound.
+      const status = statusOf(err);
+      if (conditions && (status === 412 || status === 409 || status === 404)) throw new ObjectChangedError(container, key, { cause: err });
+      throw err;
+    }
   }
 }
 

@@ -16,6 +16,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import {
   InvalidCursorError,
+  isPossibleUserId,
   type CreateUserResult,
   type DeleteUserResult,
   type UpdateUserResult,
@@ -73,8 +74,11 @@ export function encodeCursor(afterRowKey: string): string {
 
 export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  // A cursor this class issued decodes to its prefix and a user row key, and re-encodes to itself.
-  if (!text.startsWith(CURSOR_PREFIX + USER) || encodeCursor(text.slice(CURSOR_PREFIX.length)) !== cursor) {
+  // A cursor this class issued decodes to its prefix and a user row key, and re-encodes to itself;
+  // checked, not signed (see isPossibleUserId): the row key is the canonical key of a possible id.
+  const rowKey = text.slice(CURSOR_PREFIX.length);
+  const id = fromKeyPart(rowKey.slice(USER.length));
+  if (!text.startsWith(CURSOR_PREFIX + USER) || encodeCursor(rowKey) !== cursor || !isPossibleUserId(id) || userRow(id) !== rowKey) {
     throw new InvalidCursorError();
   }
   return text.slice(CURSOR_PREFIX.length);

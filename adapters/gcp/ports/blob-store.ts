@@ -5,7 +5,7 @@
  * (https://cloud.google.com/storage/docs/uploads-downloads#size), and a single request is atomic.
  */
 import type { FileMetadata, Storage } from '@google-cloud/storage';
-import type { BlobStore, ObjectHead, PutOptions, StoredObject } from '../../../handlers/ports/blob-store';
+import { ObjectChangedError, type BlobStore, type ObjectHead, type PutOptions, type StoredObject } from '../../../handlers/ports/blob-store';
 
 export class GcsBlobStore implements BlobStore {
   constructor(private readonly storage: Storage) {}
@@ -34,19 +34,40 @@ export class GcsBlobStore implements BlobStore {
     return metadata && describedOf(metadata);
   }
 
+  /**
+   * With `ifVersion` the upload carries Cloud Storage's preconditions: `ifGenerationMatch` (and
+   * `ifMetagenerationMatch`, so a metadata change in between also counts) on the version read, or
+   * `ifGenerationMatch=0` to create only. A lost precondition is 412 conditionNotMet.
+   * https://cloud.google.com/storage/docs/request-preconditions
+   */
   async put(bucket: string, key: string, bytes: Uint8Array, options: PutOptions): Promise<void> {
-    await this.storage
-      .bucket(bucket)
-      .file(key)
-      .save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-        resumable: false,
-        contentType: options.contentType,
-        metadata: { contentType: options.contentType, metadata: options.metadata },
-      });
+    const preconditionOpts = preconditionsFor(options.ifVersion);
+    try {
+      await this.storage
+        .bucket(bucket)
+        .file(key)
+        .save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+          resumable: false,
+          contentType: options.contentType,
+          metadata: { contentType: options.contentType, metadata: options.metadata },
+          ...(preconditionOpts ? { preconditionOpts } : {}),
+        });
+    } catch (err) {
+      if (preconditionOpts && (err as { code?: unknown }).code === 412) throw new ObjectChangedError(bucket, key, { cause: err });
+      throw err;
+    }
   }
 }
 
 type DescribedObject = ObjectHead & { generation?: string };
+
+/** `version` is `<generation>.<metageneration>`, both decimal. */
+function preconditionsFor(ifVersion: string | null | undefined): { ifGenerationMatch: string; ifMetagenerationMatch?: string } | undefined {
+  if (ifVersion === undefined) return undefined;
+  if (ifVersion === null) return { ifGenerationMatch: '0' };
+  const [generation, metageneration] = ifVersion.split('.');
+  return metageneration ? { ifGenerationMatch: generation, ifMetagenerationMatch: metageneration } : { ifGenerationMatch: generation };
+}
 
 function describedOf(m: FileMetadata): DescribedObject {
   const metadata: Record<string, string> = {};
@@ -54,7 +75,10 @@ function describedOf(m: FileMetadata): DescribedObject {
   const head: DescribedObject = { size: Number(m.size ?? 0), metadata };
   if (m.contentType) head.contentType = m.contentType;
   if (m.etag) head.etag = m.etag.replace(/"/g, '');
-  if (m.generation !== undefined) head.generation = String(m.generation);
+  if (m.generation !== undefined) {
+    head.generation = String(m.generation);
+    head.version = m.metageneration !== undefined ? `${head.generation}.${String(m.metageneration)}` : head.generation;
+  }
   return head;
 }
 

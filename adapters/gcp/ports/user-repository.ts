@@ -15,6 +15,7 @@
 import type { DocumentData, DocumentReference, Firestore, Timestamp } from '@google-cloud/firestore';
 import {
   InvalidCursorError,
+  isPossibleUserId,
   type CreateUserResult,
   type DeleteUserResult,
   type UpdateUserResult,
@@ -155,7 +156,7 @@ function toRecord(data: DocumentData): UserRecord {
   };
 }
 
-function encodeCursor(lastId: string): string {
+export function encodeCursor(lastId: string): string {
   return CURSOR_PREFIX + Buffer.from(JSON.stringify({ after: lastId })).toString('base64url');
 }
 
@@ -171,6 +172,7 @@ function decodeCursor(cursor: string): string {
     throw new InvalidCursorError();
   }
   const after = (parsed as { after?: unknown } | null)?.after;
-  if (typeof after !== 'string' || !plainDocumentId(after)) throw new InvalidCursorError();
+  // checked, not signed (see isPossibleUserId): an id a user can have, in this class's own encoding
+  if (typeof after !== 'string' || !plainDocumentId(after) || !isPossibleUserId(after) || encodeCursor(after) !== cursor) throw new InvalidCursorError();
   return after;
 }

@@ -142,7 +142,7 @@
     await refresh();
   });
 
-  window.walkthrough = { refresh, objectUrl };
+  window.walkthrough = { refresh, objectUrl, panels };
   refresh();
   setInterval(refresh, REFRESH_MS);
 })();

@@ -3,12 +3,21 @@
  * metadata and etag in the `objects` table. A put writes a temporary file in the same folder
  * and renames it over the final name (rename is atomic within one file system), so that a
  * reader or a crash never sees half an image.
+ *
+ * The rename and the row change happen in one write transaction (BEGIN IMMEDIATE), which is also
+ * where a conditional put (`ifVersion`) compares the row's etag: no other put, in this process or
+ * another, can slip between the check and the write.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream, renameSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BlobStore, ObjectHead, PutOptions, StoredObject } from '../../../handlers/ports/blob-store';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ObjectChangedError, type BlobStore, type ObjectHead, type PutOptions, type StoredObject } from '../../../handlers/ports/blob-store';
+import { whenNotBusy } from '../busy';
 import type { Db } from '../database';
+import { temporaryName } from './temporaries';
 
 export interface ObjectListing {
   key: string;
@@ -40,6 +49,14 @@ export function fileNameOf(key: string): string {
   return encoded.length <= MAX_FILE_NAME ? encoded : `sha256-${createHash('sha256').update(key).digest('hex')}`;
 }
 
+/** A streamed put went over its byte limit; nothing was stored. */
+export class ObjectTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the object is larger than ${limit} bytes`);
+    this.name = 'ObjectTooLargeError';
+  }
+}
+
 function bucketName(bucket: string): string {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(bucket)) throw new Error(`invalid bucket name: ${JSON.stringify(bucket)}`);
   return bucket;
@@ -57,11 +74,9 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async head(bucket: string, key: string): Promise<ObjectHead | undefined> {
-    const row = this.db
-      .prepare<[string, string], ObjectRow>('SELECT * FROM objects WHERE bucket = ? AND key = ?')
-      .get(bucket, key);
+    const row = await whenNotBusy(() => this.db.prepare<[string, string], ObjectRow>('SELECT * FROM objects WHERE bucket = ? AND key = ?').get(bucket, key));
     if (!row) return undefined;
-    const head: ObjectHead = { size: row.size, metadata: JSON.parse(row.metadata) as Record<string, string>, etag: row.etag };
+    const head: ObjectHead = { size: row.size, metadata: JSON.parse(row.metadata) as Record<string, string>, etag: row.etag, version: row.etag };
     if (row.content_type !== null) head.contentType = row.content_type;
     return head;
   }
@@ -80,29 +95,64 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(bucket: string, key: string, bytes: Uint8Array, options: PutOptions): Promise<void> {
+    await this.store(bucket, key, options, async (temporary) => {
+      await writeFile(temporary, bytes, { flush: true });
+      return { size: bytes.byteLength, etag: createHash('md5').update(bytes).digest('hex') };
+    });
+  }
+
+  /**
+   * An upload streamed from `body` into the temporary file, hashed as it goes: memory stays at a
+   * few chunks whatever the size. More than `maxBytes` stops the copy with ObjectTooLargeError
+   * and stores nothing.
+   */
+  async putStream(bucket: string, key: string, body: Readable, options: PutOptions, maxBytes: number): Promise<{ size: number; etag: string }> {
+    return this.store(bucket, key, options, async (temporary) => {
+      const md5 = createHash('md5');
+      const counted = { size: 0 };
+      await pipeline(body, hashingLimit(md5, counted, maxBytes), createWriteStream(temporary, { flush: true }));
+      return { size: counted.size, etag: md5.digest('hex') };
+    });
+  }
+
+  private async store(
+    bucket: string,
+    key: string,
+    options: PutOptions,
+    write: (temporary: string) => Promise<{ size: number; etag: string }>,
+  ): Promise<{ size: number; etag: string }> {
     const final = this.pathOf(bucket, key);
     const folder = join(this.root, bucketName(bucket));
     await mkdir(folder, { recursive: true });
-    const temporary = join(folder, `.tmp-${randomUUID()}`);
+    const temporary = join(folder, temporaryName());
     try {
-      await writeFile(temporary, bytes, { flush: true });
-      await rename(temporary, final);
+      const written = await write(temporary);
+      const commit = this.db.transaction(() => {
+        if (options.ifVersion !== undefined) {
+          const current = this.db.prepare<[string, string], { etag: string }>('SELECT etag FROM objects WHERE bucket = ? AND key = ?').get(bucket, key);
+          if ((current?.etag ?? null) !== options.ifVersion) throw new ObjectChangedError(bucket, key);
+        }
+        // inside the transaction: the write lock is held, so no other put renames in between
+        renameSync(temporary, final);
+        this.db
+          .prepare(
+            `INSERT INTO objects (bucket, key, size, content_type, metadata, etag, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, content_type = excluded.content_type,
+               metadata = excluded.metadata, etag = excluded.etag, updated_at = excluded.updated_at`,
+          )
+          .run(bucket, key, written.size, options.contentType, JSON.stringify(options.metadata), written.etag, this.now().toISOString());
+      });
+      await whenNotBusy(() => commit.immediate());
+      return written;
     } catch (err) {
       await rm(temporary, { force: true });
       throw err;
     }
-    const etag = createHash('md5').update(bytes).digest('hex');
-    this.db
-      .prepare(
-        `INSERT INTO objects (bucket, key, size, content_type, metadata, etag, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, content_type = excluded.content_type,
-           metadata = excluded.metadata, etag = excluded.etag, updated_at = excluded.updated_at`,
-      )
-      .run(bucket, key, bytes.length, options.contentType, JSON.stringify(options.metadata), etag, this.now().toISOString());
   }
 
   /** Keys under `prefix`, in key order, at most `limit` of them. */
   list(bucket: string, prefix = '', limit = 1000): ObjectListing[] {
+    // callers on the request path wrap this in whenNotBusy (a read is rarely refused under WAL)
     const listing: ObjectListing[] = [];
     // Keys sort by their UTF-8 bytes, so every key with the prefix follows it without a gap.
     const rows = this.db
@@ -114,4 +164,16 @@ export class LocalBlobStore implements BlobStore {
     }
     return listing;
   }
+}
+
+/** Counts and hashes the bytes passing through, and stops the stream past `maxBytes`. */
+function hashingLimit(hash: Hash, counted: { size: number }, maxBytes: number): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counted.size += chunk.length;
+      if (counted.size > maxBytes) return done(new ObjectTooLargeError(maxBytes));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
 }

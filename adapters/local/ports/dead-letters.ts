@@ -4,15 +4,18 @@
  * outside a queue delivery.
  */
 import type { DeadLetter, DeadLetterSink } from '../../../handlers/ports/dead-letters';
+import { whenNotBusy } from '../busy';
 import type { Db } from '../database';
 
 export class SqliteDeadLetters implements DeadLetterSink {
   constructor(private readonly db: Db) {}
 
   async record(letter: DeadLetter): Promise<void> {
-    this.db
-      .prepare('INSERT INTO dead_letters (queue, message_id, envelope, failed_at) VALUES (?, NULL, ?, ?)')
-      .run(letter.function, JSON.stringify(letter), letter.failed_at);
+    await whenNotBusy(() =>
+      this.db
+        .prepare('INSERT INTO dead_letters (queue, message_id, envelope, failed_at) VALUES (?, NULL, ?, ?)')
+        .run(letter.function, JSON.stringify(letter), letter.failed_at),
+    );
   }
 
   /** Every dead letter, newest first. */

@@ -5,6 +5,7 @@
  * The dedup key travels as the `order_id` attribute, as on every cloud.
  */
 import type { MessageBus, PublishOptions, SendOptions } from '../../../handlers/ports/message-bus';
+import { whenNotBusy } from '../busy';
 import type { Db } from '../database';
 import type { LocalQueue } from '../queue';
 
@@ -24,13 +25,15 @@ export class LocalMessageBus implements MessageBus {
   ) {}
 
   async send(queue: string, message: Record<string, unknown>, options: SendOptions): Promise<void> {
-    this.queueNamed(queue).enqueue(JSON.stringify(message), { ...options.attributes, order_id: options.dedupKey });
+    await whenNotBusy(() => this.queueNamed(queue).enqueue(JSON.stringify(message), { ...options.attributes, order_id: options.dedupKey }));
   }
 
   async publish(topic: string, event: Record<string, unknown>, options: PublishOptions): Promise<void> {
-    this.db
-      .prepare('INSERT INTO topic_events (topic, body, attributes, published_at) VALUES (?, ?, ?, ?)')
-      .run(topic, JSON.stringify(event), JSON.stringify(options.attributes), this.now().toISOString());
+    await whenNotBusy(() =>
+      this.db
+        .prepare('INSERT INTO topic_events (topic, body, attributes, published_at) VALUES (?, ?, ?, ?)')
+        .run(topic, JSON.stringify(event), JSON.stringify(options.attributes), this.now().toISOString()),
+    );
   }
 
   /** What the topic's subscribers received, newest first. */

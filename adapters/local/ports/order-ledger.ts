@@ -16,6 +16,7 @@ import type {
   ShortLine,
 } from '../../../handlers/ports/order-ledger';
 import { defaultConflictRetry, retryOnConflict, type RetryOptions } from '../../../handlers/retry';
+import { whenNotBusy } from '../busy';
 import { isBusy, type Db } from '../database';
 
 interface OrderRow {
@@ -76,7 +77,7 @@ export class SqliteOrderLedger implements OrderLedger, Inventory {
   }
 
   async getOrder(orderId: string): Promise<OrderRecord | undefined> {
-    const row = this.db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE order_id = ?').get(orderId);
+    const row = await whenNotBusy(() => this.db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE order_id = ?').get(orderId));
     return row && toRecord(row);
   }
 
@@ -89,10 +90,10 @@ export class SqliteOrderLedger implements OrderLedger, Inventory {
   }
 
   async pendingOutbox(orderId: string): Promise<OutboxEntry[]> {
-    return this.db
-      .prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE order_id = ? AND sent_at IS NULL ORDER BY seq')
-      .all(orderId)
-      .map((r) => ({
+    const rows = await whenNotBusy(() =>
+      this.db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE order_id = ? AND sent_at IS NULL ORDER BY seq').all(orderId),
+    );
+    return rows.map((r) => ({
         entry_id: r.entry_id,
         channel: r.channel,
         body: JSON.parse(r.body) as Record<string, unknown>,
@@ -101,19 +102,23 @@ export class SqliteOrderLedger implements OrderLedger, Inventory {
   }
 
   async markSent(orderId: string, entryId: string): Promise<void> {
-    this.db
-      .prepare('UPDATE outbox SET sent_at = ? WHERE order_id = ? AND entry_id = ? AND sent_at IS NULL')
-      .run(new Date().toISOString(), orderId, entryId);
+    await whenNotBusy(() =>
+      this.db
+        .prepare('UPDATE outbox SET sent_at = ? WHERE order_id = ? AND entry_id = ? AND sent_at IS NULL')
+        .run(new Date().toISOString(), orderId, entryId),
+    );
   }
 
   async getStock(productId: string): Promise<number | undefined> {
-    return this.db.prepare<[string], { quantity: number }>('SELECT quantity FROM stock WHERE product_id = ?').get(productId)?.quantity;
+    return whenNotBusy(() => this.db.prepare<[string], { quantity: number }>('SELECT quantity FROM stock WHERE product_id = ?').get(productId)?.quantity);
   }
 
   async setStock(productId: string, quantity: number): Promise<void> {
-    this.db
-      .prepare('INSERT INTO stock (product_id, quantity) VALUES (?, ?) ON CONFLICT (product_id) DO UPDATE SET quantity = excluded.quantity')
-      .run(productId, quantity);
+    await whenNotBusy(() =>
+      this.db
+        .prepare('INSERT INTO stock (product_id, quantity) VALUES (?, ?) ON CONFLICT (product_id) DO UPDATE SET quantity = excluded.quantity')
+        .run(productId, quantity),
+    );
   }
 
   /** Every stocked product in id order, for `GET /stock`. */

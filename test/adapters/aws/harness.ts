@@ -10,6 +10,7 @@ import type { OrdersWiring } from '../../../adapters/aws/orders';
 import { S3BlobStore } from '../../../adapters/aws/ports/blob-store';
 import { SqsDeadLetters } from '../../../adapters/aws/ports/dead-letters';
 import { SqsSnsMessageBus } from '../../../adapters/aws/ports/message-bus';
+import { S3ObjectUrls } from '../../../adapters/aws/ports/object-urls';
 import { DynamoOrderLedger } from '../../../adapters/aws/ports/order-ledger';
 import { DynamoUserRepository } from '../../../adapters/aws/ports/user-repository';
 import type { UsersWiring } from '../../../adapters/aws/users';
@@ -67,15 +68,25 @@ export async function usersHarness() {
   const dynamo = await dynamoPeer();
   if (typeof dynamo === 'string') return dynamo;
   const { usersTable } = await dynamo.createTables();
+  // The buckets of signed uploads and downloads, on s3rver.
+  const s3 = await s3Peer();
+  const buckets = { originals: `users-originals-${usersTable.slice(-8)}`, compressed: `users-compressed-${usersTable.slice(-8)}` };
+  for (const bucket of Object.values(buckets)) await s3.createBucket(bucket);
   const wiring: UsersWiring = {
-    deps: { users: new DynamoUserRepository(dynamo.doc, usersTable), clock: systemClock, ids: randomIds, logger: silentLogger },
+    deps: { users: new DynamoUserRepository(dynamo.doc, usersTable), objectUrls: new S3ObjectUrls(s3.s3, buckets), clock: systemClock, ids: randomIds, logger: silentLogger },
     settings: { ...usersSpec.settings },
   };
   const unreachable = async (): Promise<UsersWiring> => ({
     ...wiring,
     deps: { ...wiring.deps, users: new DynamoUserRepository(documentClient(new DynamoDBClient({ ...fake, endpoint: await deadEndpoint() })), usersTable) },
   });
-  return { wiring, unreachable, env: { [names.users.usersTable]: usersTable, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint } };
+  const env = {
+    [names.users.usersTable]: usersTable,
+    [names.users.originalsBucket]: buckets.originals,
+    [names.users.compressedBucket]: buckets.compressed,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  };
+  return { wiring, unreachable, env, s3, buckets };
 }
 
 export async function imagesHarness(originals: string, compressed: string) {

@@ -1,5 +1,6 @@
 /** The users entry point on real API Gateway events (both payload formats), with DynamoDB Local behind it. */
 import { expect } from 'chai';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { createUsersHandler } from '../../../adapters/aws/users';
 import { httpRequest, type ApiGatewayEvent, type ApiGatewayV1Event, type ApiGatewayV2Event } from '../../../adapters/aws/events/http';
@@ -60,6 +61,25 @@ describe('aws users entry point', function () {
       expect(JSON.parse(result.body!).status).to.equal(404);
     });
   }
+
+  it('signs an upload for a user, which a plain multipart form posts into the originals bucket, under /users/{id}/{proxy+}', async () => {
+    const created = await handle(v2('POST', '/users', { name: 'Ada', email: `ada-${randomUUID()}@example.com` }));
+    const id = (JSON.parse(created.body!) as { user_id: string }).user_id;
+    const photo = Buffer.from('not checked by S3: the images function reads the format');
+    const asked = await handle(v2('POST', `/users/${id}/uploads`, { filename: 'a.jpg', content_type: 'image/jpeg', bytes: photo.length }));
+    expect(asked.statusCode, asked.body).to.equal(201);
+    const grant = JSON.parse(asked.body!) as { key: string; upload: { method: string; url: string; fields: Record<string, string> } };
+    expect(grant.upload.method).to.equal('POST');
+    const form = new FormData();
+    for (const [name, value] of Object.entries(grant.upload.fields)) form.append(name, value);
+    form.append('file', new Blob([photo], { type: 'image/jpeg' }), 'a.jpg');
+    const posted = await fetch(grant.upload.url, { method: 'POST', body: form });
+    expect(posted.status).to.equal(204);
+    const listed = await h.s3.s3.send(new ListObjectsV2Command({ Bucket: h.buckets.originals, Prefix: `${id}/` }));
+    expect((listed.Contents ?? []).map((o) => o.Key)).to.deep.equal([grant.key]);
+    const images = await handle(v2('GET', `/users/${id}/images`));
+    expect(JSON.parse(images.body!)).to.deep.equal({ images: [], count: 0 });
+  });
 
   it('creates a user from a 2.0 event and reads it back through a 1.0 event', async () => {
     const email = `ada-${randomUUID()}@example.com`;

@@ -153,6 +153,73 @@ describe('Azure functions end to end (Azurite)', function () {
     });
   });
 
+  describe('user images (HTTP trigger users/{id}/{*rest})', () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      usersHandler(
+        new HttpRequest({ method, url: `http://localhost:7071${path}`, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? { string: JSON.stringify(body) } : undefined }),
+        context('users'),
+      );
+
+    it('signs an upload that lands in the originals container, and lists the compressed copy with its SAS URL', async () => {
+      const created = await call('POST', '/users', { name: 'Ada', email: `ada-${randomUUID().slice(0, 6)}@example.com` });
+      const id = (JSON.parse(created.body as string) as { user_id: string }).user_id;
+      const photo = imageFixture('exif-orientation-Landscape_1.jpg');
+      const asked = await call('POST', `/users/${id}/uploads`, { filename: 'a.jpg', content_type: 'image/jpeg', bytes: photo.length });
+      expect(asked.status, asked.body as string).to.equal(201);
+      const grant = JSON.parse(asked.body as string) as { key: string; upload: { method: string; url: string; headers: Record<string, string> } };
+      expect(grant.upload.url.startsWith(`${app.blobs.getContainerClient(app.names.originals).url}/${id}/`)).to.equal(true);
+      const put = await fetch(grant.upload.url, { method: grant.upload.method, headers: grant.upload.headers, body: photo });
+      expect(put.status, await put.text()).to.equal(201);
+
+      const blob = app.blobs.getContainerClient(app.names.originals).getBlockBlobClient(grant.key);
+      const props = await blob.getProperties();
+      const subject = `/blobServices/default/containers/${app.names.originals}/blobs/${grant.key}`;
+      const data = { api: 'PutBlob', url: blob.url, eTag: props.etag, contentLength: photo.length, contentType: 'image/jpeg', blobType: 'BlockBlob' };
+      const result = await imagesHandler({ id: randomUUID(), subject, eventType: 'Microsoft.Storage.BlobCreated', eventTime: new Date().toISOString(), data }, context('images'));
+      expect(result.outcome).to.equal('compressed');
+
+      const listed = await call('GET', `/users/${id}/images`);
+      expect(listed.status).to.equal(200);
+      const [image] = (JSON.parse(listed.body as string) as { images: { key: string; url: string; width: number; height: number; bytes: number }[] }).images;
+      expect(image.key).to.equal(`compressed/${grant.key}`);
+      expect(image.width).to.equal(800);
+      const copy = await fetch(image.url);
+      expect(copy.status).to.equal(200);
+      expect((await copy.arrayBuffer()).byteLength).to.equal(image.bytes);
+    });
+  });
+
+  describe('an oversize original a SAS let through', () => {
+    it('is dead-lettered by the images function with the reason, from its properties (a SAS cannot cap the size)', async () => {
+      const limit = 1000;
+      useSettings({ ...app.settings, IMAGES_MAX_OBJECT_BYTES: String(limit) }, silentLogger);
+      try {
+        const created = await usersHandler(new HttpRequest({ method: 'POST', url: 'http://localhost:7071/users', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify({ name: 'Big', email: `big-${randomUUID().slice(0, 6)}@example.com` }) } }), context('users'));
+        const id = (JSON.parse(created.body as string) as { user_id: string }).user_id;
+        // the client declares a small size, then sends a large file: the SAS does not stop it
+        const asked = await usersHandler(new HttpRequest({ method: 'POST', url: `http://localhost:7071/users/${id}/uploads`, headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify({ filename: 'big.jpg', content_type: 'image/jpeg', bytes: 10 }) } }), context('users'));
+        const grant = JSON.parse(asked.body as string) as { key: string; upload: { url: string; headers: Record<string, string> } };
+        const big = imageFixture('exif-orientation-Landscape_1.jpg');
+        expect(big.length).to.be.greaterThan(limit);
+        expect((await fetch(grant.upload.url, { method: 'PUT', headers: grant.upload.headers, body: big })).status).to.equal(201);
+        const blob = app.blobs.getContainerClient(app.names.originals).getBlockBlobClient(grant.key);
+        const props = await blob.getProperties();
+        const subject = `/blobServices/default/containers/${app.names.originals}/blobs/${grant.key}`;
+        const data = { api: 'PutBlob', url: blob.url, eTag: props.etag, contentLength: big.length, contentType: 'image/jpeg', blobType: 'BlockBlob' };
+        const result = await imagesHandler({ id: randomUUID(), subject, eventType: 'Microsoft.Storage.BlobCreated', eventTime: new Date().toISOString(), data }, context('images'));
+        expect(result.outcome).to.equal('dead-lettered');
+        const letters = app.blobs.getContainerClient(app.names.deadLetters);
+        const found: string[] = [];
+        for await (const b of letters.listBlobsFlat({ prefix: 'images/' })) if (b.name.includes(grant.key.split('/')[1])) found.push(b.name);
+        expect(found).to.have.length(1);
+        const letter = JSON.parse((await letters.getBlockBlobClient(found[0]).downloadToBuffer()).toString()) as { reason: string; object_key: string };
+        expect(letter).to.include({ object_key: grant.key, reason: `object too large: ${big.length} bytes exceeds the limit of ${limit}` });
+      } finally {
+        useSettings(app.settings, silentLogger);
+      }
+    });
+  });
+
   describe('orders (storage queue trigger)', () => {
     const ordersQueue = () => app.queues.getQueueClient(app.names.orders);
     const poison = () => app.queues.getQueueClient(poisonQueueName(app.names.orders));

@@ -115,11 +115,13 @@ describe('Azure Flex Consumption package', function () {
     const triggers = Object.fromEntries(
       registered.map((f) => [f.name, Object.values(f.bindings).find((b) => b.direction === 'in')!]),
     );
-    expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'openapi', 'orders']);
+    expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'user-images', 'openapi', 'orders']);
     expect(triggers.openapi).to.include({ type: 'httpTrigger', route: 'openapi.json', authLevel: 'anonymous' });
     expect(triggers.openapi.methods).to.have.members(['GET', 'HEAD', 'OPTIONS']);
     expect(triggers.images.type).to.equal('eventGridTrigger');
     expect(triggers.users).to.include({ type: 'httpTrigger', route: 'users/{id?}', authLevel: 'anonymous' });
+    // the signed uploads and images below a user (adapters/azure/users.ts)
+    expect(triggers['user-images']).to.include({ type: 'httpTrigger', route: 'users/{id}/{*rest}', authLevel: 'anonymous' });
     // Every method the core answers, HEAD and OPTIONS included: the host answers others 404 itself.
     expect(triggers.users.methods).to.have.members(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
     // dataType binary: the host hands the message over as bytes, so poison letters keep its text.

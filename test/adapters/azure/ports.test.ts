@@ -12,7 +12,7 @@ import { AzureBlobStore, fromAzureMetadata, toAzureMetadata } from '../../../ada
 import { ContainerDeadLetters, MAX_QUEUE_MESSAGE_BYTES, PoisonQueueDeadLetters } from '../../../adapters/azure/ports/dead-letters';
 import { AzureMessageBus, type QueueEnvelope } from '../../../adapters/azure/ports/message-bus';
 import { TableOrderLedger } from '../../../adapters/azure/ports/order-ledger';
-import { TableUserRepository } from '../../../adapters/azure/ports/user-repository';
+import { encodeCursor, TableUserRepository } from '../../../adapters/azure/ports/user-repository';
 import { decodeQueueMessage, encodeQueueMessage } from '../../../adapters/azure/queue-encoding';
 import type { DeadLetter } from '../../../handlers/ports/dead-letters';
 import { azureEnvironment } from '../../../adapters/azure/environment';
@@ -147,7 +147,7 @@ describe('Azure ports on Azurite', function () {
     return { store: new AzureBlobStore(service), bucket };
   });
 
-  describeUserRepositoryContract('azure table (Azurite)', async () => ({ users: new TableUserRepository(await table(`users${suffix}`)) }));
+  describeUserRepositoryContract('azure table (Azurite)', async () => ({ users: new TableUserRepository(await table(`users${suffix}`)), forgeCursor: (p) => encodeCursor(`id:${p}`) }));
 
   describeOrderLedgerContract('azure table (Azurite)', async () => {
     const ledger = new TableOrderLedger(await table(`ledger${suffix}`));

@@ -130,7 +130,8 @@ describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
   it('leaves out of each bundle the Google SDKs its function never uses', () => {
     const bundle = (fn: string) => readFileSync(join(out, 'gcp', fn, 'index.js'), 'utf8');
     const markers = { firestore: 'google.firestore.v1', pubsub: 'google.pubsub.v1', storage: 'storage.googleapis.com' };
-    const expected = { images: ['pubsub', 'storage'], users: ['firestore'], orders: ['firestore', 'pubsub'] } as const;
+    // users signs Cloud Storage URLs for the image routes (adapters/gcp/ports/object-urls.ts)
+    const expected = { images: ['pubsub', 'storage'], users: ['firestore', 'storage'], orders: ['firestore', 'pubsub'] } as const;
     for (const [fn, used] of Object.entries(expected)) {
       for (const [sdk, marker] of Object.entries(markers)) {
         expect(bundle(fn).includes(marker), `${fn} bundles ${sdk}`).to.equal((used as readonly string[]).includes(sdk));
@@ -208,7 +209,11 @@ describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
     });
 
     it('users: lists users from Firestore', async () => {
-      served = await serveIsolated(installed('users'), 'users', common());
+      served = await serveIsolated(installed('users'), 'users', {
+        ...common(),
+        [names.users.originalsBucket]: env.originals,
+        [names.users.compressedBucket]: env.compressed,
+      });
       const res = await fetch(`${served.url}/users?limit=1`);
       expect(res.status, await res.clone().text()).to.equal(200);
       expect(await res.json()).to.have.property('users').that.is.an('array');

@@ -54,6 +54,6 @@ describe('GCP wiring and environment', () => {
 
   it('lists, per function, the names infra must set', () => {
     expect(gcpVariablesOf('orders')).to.have.members(['GCP_PROJECT_ID', 'FIRESTORE_DATABASE', 'PAYMENTS_TOPIC', 'EVENTS_TOPIC', 'ORDERS_DEAD_LETTER_TOPIC']);
-    expect(gcpVariablesOf('users')).to.have.members(['GCP_PROJECT_ID', 'FIRESTORE_DATABASE']);
+    expect(gcpVariablesOf('users')).to.have.members(['GCP_PROJECT_ID', 'FIRESTORE_DATABASE', 'ORIGINALS_BUCKET', 'COMPRESSED_BUCKET']);
   });
 });

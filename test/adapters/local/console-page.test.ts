@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { imageFixture, repoRoot } from '../../support/fixtures';
+import { fixturePath, imageFixture, repoRoot } from '../../support/fixtures';
 import { installed } from '../../support/processes';
 import { eventually, startLocalServer, type LocalServer } from './local-server';
 
@@ -81,5 +81,31 @@ describe('local console page in headless chromium', function () {
     const artifacts = join(repoRoot, 'test', 'artifacts');
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'local-console.png'), fullPage: true });
+  });
+
+  it('uploads as a user through the signed flow (no bucket route) and shows the thumbnail from its signed URL', async () => {
+    const page = await browser!.newPage();
+    const sent: string[] = [];
+    page.on('request', (request) => sent.push(`${request.method()} ${new URL(request.url()).pathname}`));
+    await page.goto(`${server!.base}/`);
+    await page.locator('#upload-user option[value="demo-grace"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await page.selectOption('#upload-user', 'demo-grace');
+    await page.setInputFiles('#upload-file', fixturePath('images', 'png-rgba-8bit-basn6a08.png'));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const thumbnail = page.locator('#user-images img[data-image-key^="compressed/demo-grace/"]');
+    await thumbnail.waitFor({ state: 'visible', timeout: 60_000 });
+    type Decoded = { complete: boolean; naturalWidth: number; src: string };
+    const img = await eventually(async () => {
+      const i = await thumbnail.evaluate((node) => {
+        const d = node as unknown as Decoded;
+        return { complete: d.complete, width: d.naturalWidth, src: d.src };
+      });
+      return i.complete && i.width > 0 ? i : undefined;
+    }, 'the signed thumbnail to decode', 30_000);
+    expect(img.src).to.match(/\/signed\/compressed\/compressed\/demo-grace\/.*-png-rgba-8bit-basn6a08\.png\?X-Expires=\d+&X-Signature=[0-9a-f]{64}$/);
+    expect(sent).to.include('POST /users/demo-grace/uploads');
+    expect(sent.some((r) => /^PUT \/signed\/originals\/demo-grace\//.test(r))).to.equal(true);
+    expect(sent.some((r) => r.startsWith('PUT /buckets/'))).to.equal(false);
+    expect(await page.locator('#upload-result').innerText()).to.match(/^uploaded demo-grace\//);
   });
 });

@@ -2,7 +2,8 @@
  * The console as the walk-through, in a real headless browser (Debian's chromium through
  * playwright-core), against the real local server started with `--seed`: a user created from the
  * keyboard, an order watched from QUEUED to PLACED and one CANCELLED with its short line, its
- * payment and event, an image uploaded into the owner's folder and its compressed thumbnail, a
+ * payment and event, an image uploaded through the signed-upload flow into the owner's folder and
+ * its compressed thumbnail from its signed URL, a
  * corrupt upload seen as a dead letter, and the API page built from openapi.json whose "try it"
  * forms call the API. Every form control has a label.
  */
@@ -95,12 +96,18 @@ describe('local console: the walk-through in headless chromium', function () {
     expect(said).to.match(/QUEUED → CANCELLED_INSUFFICIENT_INVENTORY · short: grinder-burr \(wanted 999, had 3\)/);
   });
 
-  it('uploads an image into the owner\'s folder and shows its compressed thumbnail', async () => {
+  it('uploads an image through the signed-upload flow into the owner\'s folder and shows its thumbnail', async () => {
+    const sent: string[] = [];
+    page.on('request', (request) => sent.push(`${request.method()} ${new URL(request.url()).pathname}`));
     await page.getByLabel('Owner').selectOption('demo-grace');
     await page.getByLabel('Image (JPEG or PNG)').setInputFiles(fixturePath('images', 'exif-orientation-Landscape_6.jpg'));
     await page.getByRole('button', { name: 'Upload' }).click();
-    await waitText('#upload-result', /uploaded/);
-    const thumbnail = page.locator('img[data-key="demo-grace/exif-orientation-Landscape_6.jpg"]');
+    await waitText('#upload-result', /uploaded demo-grace\//);
+    expect(sent).to.include('POST /users/demo-grace/uploads');
+    expect(sent.some((r) => /^PUT \/signed\/originals\/demo-grace\//.test(r)), 'the file went to the signed URL').to.equal(true);
+    expect(sent.some((r) => r.startsWith('PUT /buckets/')), 'not to a bucket route').to.equal(false);
+    // the owner's copies as the users API lists them, each with its signed URL
+    const thumbnail = page.locator('#user-images img[data-image-key^="compressed/demo-grace/"][data-image-key$="-exif-orientation-Landscape_6.jpg"]');
     await thumbnail.waitFor({ state: 'visible', timeout: 60_000 });
     const natural = await eventually(async () => {
       type Decoded = { complete: boolean; naturalWidth: number; naturalHeight: number };
@@ -116,7 +123,7 @@ describe('local console: the walk-through in headless chromium', function () {
   it('shows a corrupt upload as a dead letter with its reason', async () => {
     await page.getByLabel('Image (JPEG or PNG)').setInputFiles({ name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a jpeg at all') });
     await page.getByRole('button', { name: 'Upload' }).click();
-    const row = page.locator('#dead-letters tr', { hasText: 'demo-grace/broken.jpg' });
+    const row = page.locator('#dead-letters tr', { hasText: '-broken.jpg' });
     await row.waitFor({ timeout: 60_000 });
     expect(await row.locator('.bad').innerText()).to.not.equal('');
   });

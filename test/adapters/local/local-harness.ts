@@ -13,9 +13,10 @@ export interface LocalHarness {
   dispose(): void;
 }
 
-export function localHarness(env: Record<string, string> = {}): LocalHarness {
+/** `port`: where a test serves these ports, for the URLs they sign. */
+export function localHarness(env: Record<string, string> = {}, port?: number): LocalHarness {
   const dataDir = mkdtempSync(join(tmpdir(), 'local-test-'));
-  const ports = wireLocal({ dataDir, env }, silentLogger);
+  const ports = wireLocal({ dataDir, env, port }, silentLogger);
   return {
     dataDir,
     ports,

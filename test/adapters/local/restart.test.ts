@@ -53,6 +53,9 @@ async function expectAllPlaced(server: LocalServer, ids: string[], product: stri
   for (const id of ids) expect(paid.has(id), `payment for ${id}`).to.equal(true);
 }
 
+/** These tests send every upload at once and count on each being accepted: no 503 for being over the upload bound. */
+const allUploadsAtOnce = { UPLOADS_MAX_CONCURRENT: '64' };
+
 describe('local server across a crash and a restart', function () {
   this.timeout(120_000);
   let dataDir: string;
@@ -67,7 +70,7 @@ describe('local server across a crash and a restart', function () {
   });
 
   it('loses no accepted upload or order when killed with SIGKILL mid-queue', async () => {
-    const first = await startLocalServer(dataDir);
+    const first = await startLocalServer(dataDir, allUploadsAtOnce);
     running.push(first);
     const product = 'crash-widget';
     await sendJson('PUT', `${first.base}/stock/${product}`, { quantity: 100 });
@@ -114,7 +117,7 @@ describe('local server across a crash and a restart', function () {
   });
 
   it('stops cleanly on SIGTERM, returning unfinished work, and continues where it stopped', async () => {
-    const first = await startLocalServer(dataDir);
+    const first = await startLocalServer(dataDir, allUploadsAtOnce);
     running.push(first);
     const keys = imageFixtureNames()
       .filter((n) => n.startsWith('exif-orientation-'))

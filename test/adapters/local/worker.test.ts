@@ -8,6 +8,8 @@ import { deadLetterForMessage } from '../../../handlers/delivery';
 import { silentLogger } from '../../../handlers/ports/logger';
 import { LocalQueue, type ReceivedMessage } from '../../../adapters/local/queue';
 import { QueueWorker, backoffDelay, type WorkerOptions } from '../../../adapters/local/worker';
+import Database from 'better-sqlite3';
+import { databaseFile } from '../../../adapters/local/wiring';
 import { localHarness, type LocalHarness } from './local-harness';
 
 const until = async (check: () => boolean, what: string, ms = 5_000) => {
@@ -55,6 +57,27 @@ describe('local queue worker', () => {
 
   it('doubles the retry delay after each failure, up to the cap', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 100, 1_000))).to.deep.equal([100, 200, 400, 800, 1_000, 1_000]);
+  });
+
+  it('keeps polling through a receive refused as busy, and does not count deliveries the lock kept from running (issue 19)', async () => {
+    queue.enqueue('{"n":1}');
+    const other = new Database(databaseFile(h.dataDir));
+    other.exec('BEGIN IMMEDIATE'); // another connection holds the write lock: every receive is refused
+    let calls = 0;
+    // maxReceives 1: a counted failure would dead-letter at once
+    start(async () => {
+      calls++;
+      // as better-sqlite3 throws it when another connection holds the lock
+      if (calls <= 3) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      return 'ok';
+    }, { maxReceives: 1 });
+    await new Promise((r) => setTimeout(r, 300)); // polls run into the lock; before the fix the timer threw
+    expect(calls).to.equal(0);
+    other.exec('ROLLBACK');
+    other.close();
+    await until(() => queue.depth().waiting + queue.depth().hidden === 0, 'the message to be acknowledged');
+    expect(calls).to.equal(4);
+    expect(h.ports.deadLetters.list()).to.deep.equal([]);
   });
 
   it('acknowledges a delivery that succeeds', async () => {

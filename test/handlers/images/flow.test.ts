@@ -72,7 +72,8 @@ describe('images: flow', () => {
         inputHeight: 1800,
       });
       expect(copy.bytes.byteLength).to.be.below(originalSize);
-      expect(u.blobs.calls).to.deep.equal({ head: 2, get: 1, put: 1 });
+      // heads: the copy (re-delivery check), the original (size), the original again just before the write (stale check)
+      expect(u.blobs.calls).to.deep.equal({ head: 3, get: 1, put: 1 });
     });
 
     it('logs one structured line with outcome, bytes in and out, dimensions and duration', async () => {

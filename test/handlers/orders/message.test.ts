@@ -45,6 +45,10 @@ const malformed: [string, string, string, RegExp][] = [
   ['a four-letter currency', JSON.stringify(orderBody({ currency: 'EURO' })), 'currency', /three-letter/],
   ['a currency with a digit', JSON.stringify(orderBody({ currency: 'EU1' })), 'currency', /three-letter/],
   ['a numeric currency', JSON.stringify(orderBody({ currency: 978 })), 'currency', /string/],
+  // issue 19, defect 7: three letters are not enough
+  ['three letters that are no currency', JSON.stringify(orderBody({ currency: 'ABC' })), 'currency', /ISO 4217 currency in use/],
+  ['a withdrawn currency (VEF)', JSON.stringify(orderBody({ currency: 'VEF' })), 'currency', /ISO 4217 currency in use/],
+  ['a precious metal code (XAU)', JSON.stringify(orderBody({ currency: 'XAU' })), 'currency', /ISO 4217 currency in use/],
 ];
 
 describe('orders: parseOrder', () => {

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { CompactSign, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { freePort } from '../../support/processes';
 import { bodyOf, created, harness, type Harness } from './harness';
 
@@ -49,6 +49,14 @@ describe('users API: authorisation', () => {
       .sign(options.signWith ?? key);
   }
   const bearer = async (claims: Record<string, unknown>, options = {}) => ({ authorization: `Bearer ${await token(claims, options)}` });
+
+  /** A token whose claims set is exactly `json` (issuer and audience added): for claims SignJWT will not write. */
+  async function rawBearer(json: string): Promise<Record<string, string>> {
+    const claims = `{"iss":${JSON.stringify(issuer)},"aud":${JSON.stringify(AUDIENCE)},"sub":"alice",${json}}`;
+    const jws = await new CompactSign(new TextEncoder().encode(claims)).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(key);
+    return { authorization: `Bearer ${jws}` };
+  }
+  const now = () => Math.floor(Date.now() / 1000);
 
   /** Records are always stamped by the clock (ISO 8601), as openapi.json says. */
   const SEEDED = '2026-01-01T00:00:00.000Z';
@@ -197,6 +205,15 @@ describe('users API: authorisation', () => {
     ['a token whose kid is not in the key set', () => bearer({ sub: 'alice' }, { kid: 'k9' }), 'Bearer realm="users", error="invalid_token"'],
     ['garbage', async () => ({ authorization: 'Bearer not.a.jwt' }), 'Bearer realm="users", error="invalid_token"'],
   ];
+  // issue 19, defect 5: the clock rules (exp required, age and lifetime at most a day, 60 s of skew)
+  refused.push(
+    ['a token without exp', () => rawBearer(`"iat":${now()}`), 'Bearer realm="users", error="invalid_token"'],
+    ['a token with exp 1e400', () => rawBearer(`"iat":${now()},"exp":1e400`), 'Bearer realm="users", error="invalid_token"'],
+    ['a token issued a year in the future', () => rawBearer(`"iat":${now() + 365 * 86400},"exp":${now() + 365 * 86400 + 300}`), 'Bearer realm="users", error="invalid_token"'],
+    ['a token without iat', () => rawBearer(`"exp":${now() + 300}`), 'Bearer realm="users", error="invalid_token"'],
+    ['a token issued two days ago, not yet expired', () => rawBearer(`"iat":${now() - 2 * 86400},"exp":${now() + 300}`), 'Bearer realm="users", error="invalid_token"'],
+    ['a token that expires in thirty days', () => rawBearer(`"iat":${now()},"exp":${now() + 30 * 86400}`), 'Bearer realm="users", error="invalid_token"'],
+  );
   for (const [name, headers, challenge] of refused) {
     it(`401 with WWW-Authenticate for ${name}`, async () => {
       const h = await secured();
@@ -207,6 +224,14 @@ describe('users API: authorisation', () => {
       expect(bodyOf(res)).to.include({ status: 401, title: 'Unauthorized' });
     });
   }
+
+  it('allows a minute of clock skew: a token expired 30 s ago, or issued 30 s "in the future"', async () => {
+    const h = await secured();
+    for (const headers of [await rawBearer(`"iat":${now() - 600},"exp":${now() - 30}`), await rawBearer(`"iat":${now() + 30},"exp":${now() + 330}`)]) {
+      const res = await h.call({ method: 'GET', path: '/users/alice', headers });
+      expect(res.status, res.body).to.equal(200);
+    }
+  });
 
   it('trusts platform-verified claims instead of a bearer token', async () => {
     const h = await secured();

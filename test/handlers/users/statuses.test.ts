@@ -41,7 +41,7 @@ const rows: Row[] = [
     status: 422,
     errors: [
       { field: 'name', message: 'name must not be empty' },
-      { field: 'email', message: 'email must be a valid email address' },
+      { field: 'email', message: 'email must be a valid email address: must be local-part@domain' },
       { field: 'role', message: 'unknown field' },
     ],
   },

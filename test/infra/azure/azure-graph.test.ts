@@ -1,5 +1,7 @@
 /** `npm run graph -- dev-azure` prints the Azure stack: every component and the code deployment in its place. */
 import { expect } from 'chai';
+import { functionAppName } from '../../../infra/azure/names';
+import { azureSubscriptionId } from '../../../infra/offline/azure-state';
 import { graphCommand } from '../../../scripts/graph';
 import { removeDir } from '../harness';
 import { fakeAppPackage, T } from './azure-support';
@@ -24,6 +26,6 @@ describe('infra: npm run graph -- dev-azure', function () {
     const subscription = graph.resources.find((r) => r.type === T.subscription)!;
     expect(subscription).to.deep.include({ name: 'uploads-originals-created', parent: 'uploads' });
     expect(subscription.dependsOn).to.include('code');
-    expect(graph.outputs.functionAppName).to.equal('mcf-dev-azure-functions');
+    expect(graph.outputs.functionAppName).to.equal(functionAppName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg'));
   });
 });

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { azureSettingNames, azureEnvironment as env } from '../../../adapters/azure/environment';
 import { builtInRoles } from '../../../infra/azure/identity';
 import { hashPackage } from '../../../infra/azure/app-package';
+import { defaultStorageAccountName, functionAppName, orderEventsTopicName } from '../../../infra/azure/names';
 import { azureSubscriptionId } from '../../../infra/offline/azure-state';
 import { projectRoot } from '../../../infra/packages';
 import { removeDir, Resources, runWith, type RecordedResource, type StackRun } from '../harness';
@@ -16,12 +17,17 @@ import { fakeAppPackage, T } from './azure-support';
 import { identityHeader, KuduStandIn } from './kudu-stand-in';
 
 const group = `/subscriptions/${azureSubscriptionId}/resourceGroups/mcf-dev-azure-rg`;
-const accountId = `${group}/providers/Microsoft.Storage/storageAccounts/mcfdevazuredata`;
-const appId = `${group}/providers/Microsoft.Web/sites/mcf-dev-azure-functions`;
+// The default name, derived from the (offline) subscription: Pulumi.dev-azure.yaml sets none.
+const accountName = defaultStorageAccountName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg');
+const appName = functionAppName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg');
+const topicName = orderEventsTopicName('mcf-dev-azure', azureSubscriptionId, 'mcf-dev-azure-rg');
+const accountId = `${group}/providers/Microsoft.Storage/storageAccounts/${accountName}`;
+const appId = `${group}/providers/Microsoft.Web/sites/${appName}`;
 const identityId = `${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mcf-dev-azure-app-identity`;
 const role = (id: string) => `/subscriptions/${azureSubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
 
 interface SerializedProvider {
+  configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
   diff(id: string, olds: object, news: object): Promise<object>;
   create(inputs: object): Promise<{ id: string; outs: Record<string, unknown> }>;
 }
@@ -62,19 +68,20 @@ describe('infra: the Azure dev stack under mocks', function () {
 
   it('configures the app: node 22, identity-based deployment storage, memory and instances from the stack', () => {
     const app = r.get(T.app, 'functions-app');
-    expect(app.inputs).to.include({ kind: 'functionapp,linux', httpsOnly: true, name: 'mcf-dev-azure-functions' });
+    expect(app.inputs).to.include({ kind: 'functionapp,linux', httpsOnly: true, name: appName });
     expect(app.inputs.identity).to.deep.equal({ type: 'UserAssigned', userAssignedIdentities: [identityId] });
     expect(app.inputs.functionAppConfig).to.deep.equal({
       deployment: { storage: {
         type: 'blobContainer',
-        value: 'https://mcfdevazuredata.blob.core.windows.net/app-package',
+        value: `https://${accountName}.blob.core.windows.net/app-package`,
         authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId },
       } },
       runtime: { name: 'node', version: '22' },
       // Pulumi.dev-azure.yaml: instanceMemoryMb 2048, maximumInstanceCount 40; no warm instances.
       scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 40 },
     });
-    expect(app.inputs.siteConfig).to.deep.include({ minTlsVersion: '1.2', ftpsState: 'Disabled' });
+    // Nothing Flex Consumption refuses (test/infra/deploy-rules/azure.test.ts checks the list).
+    expect(app.inputs.siteConfig).to.deep.include({ minTlsVersion: '1.2' }).and.not.to.have.property('ftpsState');
     // The host must be able to reach its storage at first start.
     const deps = r.dependenciesOf(app).filter((d) => d.type === T.roleAssignment).map((d) => d.name);
     expect(deps).to.include.members(['app-blobs', 'app-queues', 'app-tables']);
@@ -86,9 +93,9 @@ describe('infra: the Azure dev stack under mocks', function () {
     for (const name of azureSettingNames().filter((n) => !localOnly.includes(n))) expect(settings, name).to.have.property(name);
     for (const name of localOnly) expect(settings, name).not.to.have.property(name);
     expect(settings).to.include({
-      [env.storage.blobServiceUrl]: 'https://mcfdevazuredata.blob.core.windows.net/',
-      [env.storage.queueServiceUrl]: 'https://mcfdevazuredata.queue.core.windows.net/',
-      [env.storage.tableServiceUrl]: 'https://mcfdevazuredata.table.core.windows.net/',
+      [env.storage.blobServiceUrl]: `https://${accountName}.blob.core.windows.net/`,
+      [env.storage.queueServiceUrl]: `https://${accountName}.queue.core.windows.net/`,
+      [env.storage.tableServiceUrl]: `https://${accountName}.table.core.windows.net/`,
       [env.storage.managedIdentityClientId]: 'client-of-mcf-dev-azure-app-identity',
       [env.images.originalsContainer]: 'mcf-dev-azure-originals',
       [env.images.compressedContainer]: 'mcf-dev-azure-compressed',
@@ -97,11 +104,11 @@ describe('infra: the Azure dev stack under mocks', function () {
       [env.orders.ordersQueue]: 'orders',
       [env.orders.ledgerTable]: 'orders',
       [env.orders.paymentsQueue]: 'payments',
-      [env.orders.eventsTopicEndpoint]: 'https://mcf-dev-azure-order-events.swedencentral-1.eventgrid.azure.net/api/events',
+      [env.orders.eventsTopicEndpoint]: `https://${topicName}.swedencentral-1.eventgrid.azure.net/api/events`,
       [env.orders.deadLetterContainer]: 'mcf-dev-azure-orders-dead-letters',
-      AzureWebJobsStorage__accountName: 'mcfdevazuredata',
+      AzureWebJobsStorage__accountName: accountName,
       AzureWebJobsStorage__credential: 'managedidentity',
-      ORDERS_QUEUE_CONNECTION__queueServiceUri: 'https://mcfdevazuredata.queue.core.windows.net/',
+      ORDERS_QUEUE_CONNECTION__queueServiceUri: `https://${accountName}.queue.core.windows.net/`,
       ORDERS_QUEUE_CONNECTION__credential: 'managedidentity',
       // The longest spec timeout (images, 60 s) for the whole app; maxDeliveries from the stack.
       AzureFunctionsJobHost__functionTimeout: '00:01:00',
@@ -124,8 +131,10 @@ describe('infra: the Azure dev stack under mocks', function () {
       { name: 'app-blobs', principal: app, role: role(builtInRoles.storageBlobDataOwner), scope: accountId },
       { name: 'app-queues', principal: app, role: role(builtInRoles.storageQueueDataContributor), scope: accountId },
       { name: 'app-tables', principal: app, role: role(builtInRoles.storageTableDataContributor), scope: accountId },
-      { name: 'app-order-events', principal: app, role: role(builtInRoles.eventGridDataSender), scope: `${group}/providers/Microsoft.EventGrid/topics/mcf-dev-azure-order-events` },
+      { name: 'app-order-events', principal: app, role: role(builtInRoles.eventGridDataSender), scope: `${group}/providers/Microsoft.EventGrid/topics/${topicName}` },
       { name: 'app-telemetry', principal: app, role: role(builtInRoles.monitoringMetricsPublisher), scope: `${group}/providers/Microsoft.Insights/components/mcf-dev-azure-insights` },
+      // Get User Delegation Key, for the users function's signed URLs: an account-level operation
+      { name: 'app-signs-uploads', principal: app, role: role(builtInRoles.storageBlobDelegator), scope: accountId },
       // The system topic's identity may write the dead-letter container only.
       { name: 'uploads-events-dead-letters', principal: 'principal-of-mcf-dev-azure-blob-events', role: role(builtInRoles.storageBlobDataContributor), scope: `${accountId}/blobServices/default/containers/mcf-dev-azure-images-dead-letters` },
     ]);
@@ -164,7 +173,7 @@ describe('infra: the Azure dev stack under mocks', function () {
 
   it('keeps the storage account HTTPS-only, TLS 1.2, private and keyless; the events topic keyless', () => {
     expect(r.get(T.account, 'storage-account').inputs).to.include({
-      accountName: 'mcfdevazuredata', enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, allowSharedKeyAccess: false,
+      accountName: accountName, enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, allowSharedKeyAccess: false,
     });
     for (const c of r.ofType(T.container)) expect(c.inputs.publicAccess, c.name).to.equal('None');
     expect(r.get(T.topic, 'orders-pipeline-events').inputs).to.include({ disableLocalAuth: true, minimumTlsVersionAllowed: '1.2' });
@@ -174,7 +183,7 @@ describe('infra: the Azure dev stack under mocks', function () {
   it('deploys the code after the app, keyed on the package hash, through a provider that survives serialization', () => {
     const code = r.get(T.code, 'code');
     expect(code.inputs).to.deep.include({
-      appId, scmUrl: 'https://mcf-dev-azure-functions.scm.azurewebsites.net', armUrl: 'https://management.azure.com',
+      appId, scmUrl: `https://${appName}.scm.azurewebsites.net`, armUrl: 'https://management.azure.com',
       contentHash: hashPackage(`${packages}/azure/app`), functions: ['images', 'users', 'orders'],
     });
     expect(r.dependenciesOf(code).map((d) => `${d.type} ${d.name}`)).to.include(`${T.app} functions-app`);
@@ -189,23 +198,34 @@ describe('infra: the Azure dev stack under mocks', function () {
     expect(await provider.diff('id', olds, { ...code.inputs, contentHash: 'another' })).to.deep.include({ changes: true, replaces: [] });
   });
 
-  it('serializes a provider that deploys on its own with an Entra token from DefaultAzureCredential', async () => {
-    // The provider as `pulumi up` runs it: from its serialized text, no test hooks. The token
-    // comes from a managed identity endpoint (App Service's IDENTITY_ENDPOINT protocol) on the stand-in.
+  it('serializes a provider that deploys on its own, signed in as azure-native is (here azure-native:useMsi from the stack config)', async () => {
+    // The provider as `pulumi up` runs it: from its serialized text, configured with the stack's
+    // config as the engine passes it (pulumi/pulumi#17697), no test hooks. The token comes from a
+    // managed identity endpoint (App Service's IDENTITY_ENDPOINT protocol) on the stand-in.
     const code = r.get(T.code, 'code');
     const standIn = new KuduStandIn(appId);
     const base = await standIn.start();
     const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
     process.env.IDENTITY_ENDPOINT = `${base}/msi/token`;
     process.env.IDENTITY_HEADER = identityHeader;
+    const config: Record<string, string> = { 'azure-native:useMsi': 'true' };
     try {
       const provider = loadSerializedProvider(String(code.inputs.__provider));
-      const result = await provider.create({ ...code.inputs, scmUrl: base, armUrl: base, pollSeconds: 0.01, timeoutSeconds: 10 });
+      await provider.configure({ config: { get: (key) => config[key] } });
+      const inputs = { ...code.inputs, signInMethod: 'managedIdentity', scmUrl: base, armUrl: base, pollSeconds: 0.01, timeoutSeconds: 10 };
+      const result = await provider.create(inputs);
       expect(result.outs.listedFunctions).to.deep.equal(['images', 'orders', 'users']);
       expect(standIn.miTokens).to.be.greaterThan(0);
       const publish = standIn.seen.find((s) => s.method === 'POST')!;
       expect(publish.authorization).to.equal('Bearer managed-identity-token');
       expect(publish.body.subarray(0, 4).toString('hex')).to.equal('504b0304');
+
+      // A provider that resolves another sign-in than the program did (a CLI that passes no
+      // config) stops before uploading, saying why.
+      const unconfigured = loadSerializedProvider(String(code.inputs.__provider));
+      await unconfigured.configure({ config: { get: () => undefined } });
+      const error = await unconfigured.create(inputs).then(() => undefined, (e: Error) => e);
+      expect(error?.message).to.match(/resolved the sign-in azureCli, but the program resolved managedIdentity/);
     } finally {
       for (const [key, value] of [['IDENTITY_ENDPOINT', saved.endpoint], ['IDENTITY_HEADER', saved.header]] as const) {
         if (value === undefined) delete process.env[key];
@@ -230,8 +250,8 @@ describe('infra: the Azure dev stack under mocks', function () {
 
   it('exports the users API URL, storage names, queue names and the app name', () => {
     expect(run.outputs).to.deep.include({
-      usersApiUrl: 'https://mcf-dev-azure-functions.azurewebsites.net',
-      storageAccountName: 'mcfdevazuredata',
+      usersApiUrl: `https://${appName}.azurewebsites.net`,
+      storageAccountName: accountName,
       originalsContainerName: 'mcf-dev-azure-originals',
       compressedContainerName: 'mcf-dev-azure-compressed',
       imagesDeadLetterContainerName: 'mcf-dev-azure-images-dead-letters',
@@ -239,7 +259,7 @@ describe('infra: the Azure dev stack under mocks', function () {
       ordersPoisonQueueName: 'orders-poison',
       ordersDeadLetterContainerName: 'mcf-dev-azure-orders-dead-letters',
       paymentsQueueName: 'payments',
-      functionAppName: 'mcf-dev-azure-functions',
+      functionAppName: appName,
     });
   });
 });

@@ -23,6 +23,9 @@ export class KuduStandIn {
   /** Function lists, in order (the last repeats). */
   lists: string[][] = [[], ['images'], ['images', 'orders', 'users']];
   publishStatus = 202;
+  /** Answers to the first uploads, in order, before publishStatus (role propagation, a deployment in progress). */
+  publishStatuses: number[] = [];
+  publishAttempts = 0;
   /** Tokens handed out by the managed identity endpoint (App Service's IDENTITY_ENDPOINT protocol). */
   miTokens = 0;
 
@@ -49,7 +52,8 @@ export class KuduStandIn {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'managed-identity-token', expires_on: expiresOn, resource: new URL(url, 'http://x').searchParams.get('resource'), token_type: 'Bearer' }));
     }
     if (req.method === 'POST' && url === '/api/publish?RemoteBuild=false') {
-      if (this.publishStatus !== 202) return void res.writeHead(this.publishStatus).end('publish refused');
+      const status = this.publishStatuses[this.publishAttempts++] ?? this.publishStatus;
+      if (status !== 202) return void res.writeHead(status).end(`publish refused (${status})`);
       return void res.writeHead(202, { location: '/api/deployments/abc' }).end();
     }
     if (req.method === 'GET' && url === '/api/deployments/abc') {

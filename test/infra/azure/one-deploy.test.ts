@@ -82,10 +82,41 @@ describe('infra: the One Deploy provider against a local Kudu/ARM stand-in', fun
     expect(standIn.seen.filter((s) => s.method === 'POST')).to.have.length(1);
   });
 
-  it('fails with the platform answer when One Deploy refuses the package', async () => {
+  it('fails at once with the platform answer when One Deploy refuses the package for good (404)', async () => {
     standIn.publishStatus = 404;
     const error = await new OneDeployProvider(tokens).create(inputs()).then(() => undefined, (e: Error) => e);
-    expect(error?.message).to.match(/answered 404: publish refused/);
+    expect(error?.message).to.match(/answered 404 after \d+ s: publish refused \(404\)/);
+    expect(standIn.publishAttempts).to.equal(1);
+  });
+
+  // Role assignments take up to 10 minutes to take effect
+  // (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected):
+  // the app's identity writes the package with roles granted seconds before.
+  it('retries 401, 403, 409 and 5xx with backoff, then deploys, reporting what it waited for', async () => {
+    standIn.publishStatuses = [403, 401, 409, 503];
+    const result = await new OneDeployProvider(tokens).create(inputs());
+    const outs = result.outs as CodeDeploymentOutputs;
+    expect(outs.listedFunctions).to.deep.equal(['images', 'orders', 'users']);
+    expect(standIn.publishAttempts).to.equal(5);
+    expect(outs.publishWaits).to.have.length(4);
+    expect(outs.publishWaits!.map((w) => w.split(' ')[0])).to.deep.equal(['403', '401', '409', '503']);
+    expect(outs.publishWaits![0]).to.match(/^403 after \d+ s: publish refused \(403\)$/);
+    // Every attempt carried a token and the whole package.
+    const posts = standIn.seen.filter((s) => s.method === 'POST');
+    expect(posts.every((p) => p.authorization === 'Bearer entra-token' && p.body.equals(posts[0].body))).to.equal(true);
+  });
+
+  it('reports no waits when the package is accepted at once', async () => {
+    const outs = (await new OneDeployProvider(tokens).create(inputs())).outs as CodeDeploymentOutputs;
+    expect(outs.publishWaits).to.deep.equal([]);
+  });
+
+  it('gives up after publishRetrySeconds, naming the answer, the attempts and role propagation', async () => {
+    standIn.publishStatus = 403;
+    const error = await new OneDeployProvider(tokens).create(inputs({ publishRetrySeconds: 0.3, pollSeconds: 0.05 })).then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.match(/answered 403 after \d+ s: publish refused \(403\) \(gave up after \d+ attempts over \d+ s\)/);
+    expect(error?.message).to.include('role assignments take up to 10 minutes to take effect');
+    expect(standIn.publishAttempts).to.be.greaterThan(1);
   });
 
   it('fails when the deployment fails (DeployStatus 3), naming the reason', async () => {

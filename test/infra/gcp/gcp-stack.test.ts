@@ -103,6 +103,8 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       NODE_ENV: 'production',
       [e.common.projectId]: project,
       [e.common.firestoreDatabase]: `${prefix}-db`,
+      [e.users.originalsBucket]: bucketName('originals'),
+      [e.users.compressedBucket]: bucketName('compressed'),
     });
     expect(env('orders')).to.deep.equal({
       NODE_ENV: 'production',
@@ -151,6 +153,10 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       `${pubsubAgent} roles/iam.serviceAccountTokenCreator serviceAccount:projects/${project}/serviceAccounts/${prefix}-upload-trigger@${project}.iam.gserviceaccount.com`,
       // users and orders: their own database only
       `${sa(`${prefix}-users`)} roles/datastore.user firestore:projects/${project}/databases/${prefix}-db`,
+      // users: signs upload and download URLs as itself (signBlob) for the buckets' objects
+      `${sa(`${prefix}-users`)} roles/storage.objectCreator bucket:${prefix}-originals`,
+      `${sa(`${prefix}-users`)} roles/storage.objectViewer bucket:${prefix}-compressed`,
+      `${sa(`${prefix}-users`)} roles/iam.serviceAccountTokenCreator serviceAccount:projects/${project}/serviceAccounts/${prefix}-users@${project}.iam.gserviceaccount.com`,
       `${sa(`${prefix}-orders`)} roles/datastore.user firestore:projects/${project}/databases/${prefix}-db`,
       `${sa(`${prefix}-orders`)} roles/pubsub.publisher topic:${prefix}-payments`,
       `${sa(`${prefix}-orders`)} roles/pubsub.publisher topic:${prefix}-order-events`,

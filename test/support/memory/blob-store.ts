@@ -1,6 +1,6 @@
 /** An in-memory BlobStore for unit tests of the core (not shipped). */
 import { createHash } from 'node:crypto';
-import type { BlobStore, ObjectHead, PutOptions, StoredObject } from '../../../handlers/ports/blob-store';
+import { ObjectChangedError, type BlobStore, type ObjectHead, type PutOptions, type StoredObject } from '../../../handlers/ports/blob-store';
 
 export class MemoryBlobStore implements BlobStore {
   readonly objects = new Map<string, StoredObject>();
@@ -15,7 +15,7 @@ export class MemoryBlobStore implements BlobStore {
     this.calls.head++;
     const o = this.objects.get(MemoryBlobStore.id(bucket, key));
     if (!o) return undefined;
-    return { size: o.size, contentType: o.contentType, metadata: { ...o.metadata }, etag: o.etag };
+    return { size: o.size, contentType: o.contentType, metadata: { ...o.metadata }, etag: o.etag, version: o.version };
   }
 
   async get(bucket: string, key: string): Promise<StoredObject | undefined> {
@@ -26,6 +26,8 @@ export class MemoryBlobStore implements BlobStore {
 
   async put(bucket: string, key: string, bytes: Uint8Array, options: PutOptions): Promise<void> {
     this.calls.put++;
+    const existing = this.objects.get(MemoryBlobStore.id(bucket, key));
+    if (options.ifVersion !== undefined && (existing?.version ?? null) !== options.ifVersion) throw new ObjectChangedError(bucket, key);
     const etag = createHash('md5').update(bytes).digest('hex');
     this.objects.set(MemoryBlobStore.id(bucket, key), {
       bytes: new Uint8Array(bytes),
@@ -33,6 +35,7 @@ export class MemoryBlobStore implements BlobStore {
       contentType: options.contentType,
       metadata: { ...options.metadata },
       etag,
+      version: etag,
     });
   }
 }

@@ -1,6 +1,7 @@
 /** An in-memory UserRepository for unit tests of the core (not shipped). */
 import {
   InvalidCursorError,
+  isPossibleUserId,
   type CreateUserResult,
   type DeleteUserResult,
   type UpdateUserResult,
@@ -25,7 +26,7 @@ export class MemoryUserRepository implements UserRepository {
       } catch {
         throw new InvalidCursorError();
       }
-      if (!after.startsWith('m:')) throw new InvalidCursorError();
+      if (!after.startsWith('m:') || !isPossibleUserId(after.slice(2)) || Buffer.from(after).toString('base64url') !== cursor) throw new InvalidCursorError();
       after = after.slice(2);
     }
     const ids = [...this.users.keys()].filter((id) => id > after).sort();

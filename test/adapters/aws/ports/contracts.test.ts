@@ -6,7 +6,7 @@ import { describeUserRepositoryContract } from '../../../contracts/user-reposito
 import { S3BlobStore } from '../../../../adapters/aws/ports/blob-store';
 import { SqsSnsMessageBus } from '../../../../adapters/aws/ports/message-bus';
 import { DynamoOrderLedger } from '../../../../adapters/aws/ports/order-ledger';
-import { DynamoUserRepository } from '../../../../adapters/aws/ports/user-repository';
+import { DynamoUserRepository, encodeCursor } from '../../../../adapters/aws/ports/user-repository';
 import { dynamoPeer, messagingPeer, s3Peer, type DynamoPeer } from '../../../support/aws-peers';
 import { createQueue, createTopicWithQueue, drain } from '../../../support/aws-queues';
 
@@ -24,7 +24,7 @@ describe('AWS ports on DynamoDB Local', function () {
     tables = await peer.createTables();
   });
 
-  describeUserRepositoryContract('DynamoDB', async () => ({ users: new DynamoUserRepository(peer.doc, tables.usersTable) }));
+  describeUserRepositoryContract('DynamoDB', async () => ({ users: new DynamoUserRepository(peer.doc, tables.usersTable), forgeCursor: encodeCursor }));
   describeOrderLedgerContract('DynamoDB', async () => {
     const ledger = new DynamoOrderLedger(peer.doc, tables.ordersTable);
     return { ledger, inventory: ledger };

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidCursorError } from '../../../../handlers/ports/user-repository';
 import { emailClaimId } from '../../../../adapters/gcp/ports/document-ids';
 import { FirestoreOrderLedger } from '../../../../adapters/gcp/ports/order-ledger';
-import { FirestoreUserRepository } from '../../../../adapters/gcp/ports/user-repository';
+import { encodeCursor, FirestoreUserRepository } from '../../../../adapters/gcp/ports/user-repository';
 import { describeOrderLedgerContract, request as orderRequest } from '../../../contracts/order-ledger.contract';
 import { describeUserRepositoryContract, user as newUser } from '../../../contracts/user-repository.contract';
 import { gcpPeers, gcpPeersMissing } from '../../../support/gcp-peers';
@@ -76,6 +76,7 @@ describe('GCP Firestore ports', function () {
 
   describeUserRepositoryContract('firestore emulator', async () => ({
     users: new FirestoreUserRepository(await firestore(), userCollections),
+    forgeCursor: encodeCursor,
   }));
   describeOrderLedgerContract('firestore emulator', async () => {
     const ledger = new FirestoreOrderLedger(await firestore(), ledgerCollections);

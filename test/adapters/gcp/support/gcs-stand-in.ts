@@ -5,7 +5,12 @@
  * - objects.get (metadata):  GET  [/storage/v1]/b/{bucket}/o/{object}            -> object resource, 404 error body
  * - objects.get (media):     GET  [/storage/v1]/b/{bucket}/o/{object}?alt=media  -> bytes, `x-goog-hash`, `x-goog-generation`
  * - objects.insert:          POST /upload/storage/v1/b/{bucket}/o?uploadType=multipart -> object resource
- *   (multipart/related: a JSON metadata part, then the media part)
+ *   (multipart/related: a JSON metadata part, then the media part), with the preconditions
+ *   `ifGenerationMatch` (0: only if there is no live object) and `ifMetagenerationMatch`: a
+ *   precondition that does not hold is 412 conditionNotMet and writes nothing
+ *   (https://cloud.google.com/storage/docs/request-preconditions)
+ * - objects.list:            GET  [/storage/v1]/b/{bucket}/o?prefix&maxResults&pageToken -> `storage#objects`
+ *   with `items` in name order and `nextPageToken` while more follow; 400 for a token it did not issue
  * Anything else answers 501, so a new call the adapter starts making fails loudly here.
  */
 import { CRC32C } from '@google-cloud/storage';
@@ -61,11 +66,19 @@ export async function startGcsStandIn(buckets: string[]): Promise<GcsStandIn> {
       if (!buckets.includes(bucket)) return error(res, 404, 'The specified bucket does not exist.');
       const { metadata, media } = parseMultipart(req.headers['content-type'] ?? '', body);
       const name = String(url.searchParams.get('name') ?? metadata.name ?? '');
+      const live = objects.get(`${bucket}/${name}`)?.resource;
+      const ifGeneration = url.searchParams.get('ifGenerationMatch');
+      const ifMetageneration = url.searchParams.get('ifMetagenerationMatch');
+      const generationHolds = ifGeneration === null || (ifGeneration === '0' ? !live : live?.generation === ifGeneration);
+      const metagenerationHolds = ifMetageneration === null || (live !== undefined && live.metageneration === ifMetageneration);
+      if (!generationHolds || !metagenerationHolds) return error(res, 412, 'At least one of the pre-conditions you specified did not hold.');
       const resource = objectResource(bucket, name, media, metadata, String(++generation));
       objects.set(`${bucket}/${name}`, { resource, bytes: media });
       return json(res, 200, resource);
     }
     // With STORAGE_EMULATOR_HOST the client drops the `/storage/v1` prefix from non-upload calls.
+    const listing = url.pathname.match(/^(?:\/storage\/v1)?\/b\/([^/]+)\/o$/);
+    if (req.method === 'GET' && listing) return list(res, decodeURIComponent(listing[1]), url.searchParams);
     const object = url.pathname.match(/^(?:\/storage\/v1)?\/b\/([^/]+)\/o\/(.+)$/);
     if (req.method === 'GET' && object) {
       const stored = objects.get(`${decodeURIComponent(object[1])}/${decodeURIComponent(object[2])}`);
@@ -82,6 +95,21 @@ export async function startGcsStandIn(buckets: string[]): Promise<GcsStandIn> {
       return res.end(stored.bytes);
     }
     error(res, 501, `the stand-in does not implement ${req.method} ${url.pathname}`);
+  }
+
+  function list(res: ServerResponse, bucket: string, q: URLSearchParams) {
+    const prefix = q.get('prefix') ?? '';
+    const max = Number(q.get('maxResults') ?? 1000);
+    const token = q.get('pageToken');
+    const after = token === null ? undefined : Buffer.from(token, 'base64url').toString('utf8');
+    if (token !== null && !after!.startsWith(`${bucket}/`)) return error(res, 400, 'Invalid page token.');
+    const names = [...objects.keys()]
+      .filter((id) => id.startsWith(`${bucket}/${prefix}`) && (after === undefined || id > after))
+      .sort();
+    const page = names.slice(0, max);
+    const body: Record<string, unknown> = { kind: 'storage#objects', items: page.map((id) => objects.get(id)!.resource) };
+    if (names.length > max) body.nextPageToken = Buffer.from(page[page.length - 1]).toString('base64url');
+    return json(res, 200, body);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -144,7 +172,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
 
 /** The JSON API's error shape (https://cloud.google.com/storage/docs/json_api/v1/status-codes). */
 function error(res: ServerResponse, code: number, message: string) {
-  json(res, code, { error: { code, message, errors: [{ message, domain: 'global', reason: code === 404 ? 'notFound' : code === 403 ? 'accountDisabled' : 'backendError' }] } });
+  json(res, code, { error: { code, message, errors: [{ message, domain: 'global', reason: code === 404 ? 'notFound' : code === 403 ? 'accountDisabled' : code === 412 ? 'conditionNotMet' : 'backendError' }] } });
 }
 
 /** Base64 of the big-endian CRC32C, as the API reports it. */

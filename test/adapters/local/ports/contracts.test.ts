@@ -4,6 +4,7 @@ import { describeBlobStoreContract } from '../../../contracts/blob-store.contrac
 import { describeMessageBusContract } from '../../../contracts/message-bus.contract';
 import { describeOrderLedgerContract } from '../../../contracts/order-ledger.contract';
 import { describeUserRepositoryContract } from '../../../contracts/user-repository.contract';
+import { encodeCursor } from '../../../../adapters/local/ports/user-repository';
 import { localHarness, type LocalHarness } from '../local-harness';
 
 const harnesses: LocalHarness[] = [];
@@ -15,7 +16,7 @@ function fresh(): LocalHarness {
 after(() => harnesses.splice(0).forEach((h) => h.dispose()));
 
 describeBlobStoreContract('local files + SQLite', async () => ({ store: fresh().ports.blobs, bucket: 'originals' }));
-describeUserRepositoryContract('local SQLite', async () => ({ users: fresh().ports.users }));
+describeUserRepositoryContract('local SQLite', async () => ({ users: fresh().ports.users, forgeCursor: encodeCursor }));
 describeOrderLedgerContract('local SQLite', async () => {
   const { ledger } = fresh().ports;
   return { ledger, inventory: ledger };

@@ -4,12 +4,14 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { fileNameOf } from '../../../../adapters/local/ports/blob-store';
 import { SqliteOrderLedger } from '../../../../adapters/local/ports/order-ledger';
-import { databaseFile } from '../../../../adapters/local/wiring';
+import { databaseFile, wireLocal } from '../../../../adapters/local/wiring';
+import { silentLogger } from '../../../../handlers/ports/logger';
+import { InvalidCursorError } from '../../../../handlers/ports/user-repository';
 import { localHarness, type LocalHarness } from '../local-harness';
 
 describe('local SQLite and file ports', () => {
@@ -82,5 +84,39 @@ describe('local SQLite and file ports', () => {
       expect(bytes.equals(first) || bytes.equals(second), 'a whole version').to.equal(true);
     }
     expect(readdirSync(join(h.dataDir, 'buckets', 'originals'))).to.deep.equal([fileNameOf('big.bin')]);
+  });
+
+  it('refuses the forged cursor base64url("local-users-v1:") and others naming no possible id (issue 19, defect 6)', async () => {
+    await h.ports.users.create({ user_id: 'u1', name: 'A', email: 'a@example.com', created_at: 't', updated_at: 't', version: 1 });
+    const forged = ['local-users-v1:', 'local-users-v1:a/b', 'local-users-v1:x\u0000'].map((t) => Buffer.from(t).toString('base64url'));
+    for (const cursor of forged) {
+      const refusal = await h.ports.users.list({ limit: 2, cursor }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refusal, cursor).to.be.instanceOf(InvalidCursorError);
+    }
+  });
+
+  it('removes at start the temporary files of writes a kill cut short, keeping objects (issue 19, defect 8)', () => {
+    const folder = join(h.dataDir, 'buckets', 'originals');
+    mkdirSync(folder, { recursive: true });
+    // what a kill -9 between write and rename leaves: the old naming and the pid-tagged one
+    const deadPid = 2 ** 22 + 12345; // above Linux's pid_max limit: no such process
+    const stale = ['.tmp-0b0c5a55-1111-4222-8333-944445555666', `.tmp-${deadPid}-0b0c5a55-1111-4222-8333-944445555666`];
+    for (const name of stale) writeFileSync(join(folder, name), randomBytes(1024));
+    // a temporary of a live writer (this test process's parent) stays
+    const live = `.tmp-${process.ppid}-0b0c5a55-1111-4222-8333-944445555777`;
+    writeFileSync(join(folder, live), 'in progress');
+    writeFileSync(join(folder, 'kept.bin'), 'an object file');
+    h.ports.close();
+    const again = wireLocal({ dataDir: h.dataDir, env: {} }, silentLogger);
+    try {
+      expect(readdirSync(folder).sort()).to.deep.equal([live, 'kept.bin'].sort());
+    } finally {
+      again.close();
+      rmSync(h.dataDir, { recursive: true, force: true });
+      h = localHarness(); // for afterEach to dispose
+    }
   });
 });
