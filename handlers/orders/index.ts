@@ -17,6 +17,7 @@ import type { MessageBus } from '../ports/message-bus';
 import type { Order, OrderLedger, OrderStatus, ShortLine } from '../ports/order-ledger';
 import type { OrdersSettings } from '../specs';
 import { parseOrder as parseOrderMessage } from './message';
+import { orderFingerprint } from './fingerprint';
 import { outboxIfCancelled, outboxIfPlaced } from './outbox';
 import { relayOutbox } from './relay';
 
@@ -91,6 +92,7 @@ async function placeAndRelay(order: Order, deps: OrdersDeps): Promise<OrderResul
     at,
     outboxIfPlaced: outboxIfPlaced(order, at),
     outboxIfCancelled: outboxIfCancelled(order, at),
+    fingerprint: orderFingerprint(order),
   });
   const relay = { ledger: deps.ledger, bus: deps.bus };
   switch (placed.outcome) {

@@ -6,6 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { getCallerIdentityOutput } from '@pulumi/aws/getCallerIdentity';
 import { awsEnvironment } from '../../adapters/aws/environment';
+import { ordersTable } from '../../adapters/aws/tables';
 import { settingName } from '../../handlers/settings';
 import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
@@ -98,6 +99,8 @@ export function deployAws(config: StackConfig): Record<string, pulumi.Input<unkn
     },
     statements: [
       { sid: 'OrderItems', actions: itemActions, resources: [tables.orders.arn] },
+      // the outbox sweeper reads the sparse index of pending entries (adapters/aws/tables.ts)
+      { sid: 'FindPendingOutboxes', actions: ['dynamodb:Query'], resources: [pulumi.interpolate`${tables.orders.arn}/index/${ordersTable.pendingIndex}`] },
       // What the event source mapping does with the function's role.
       { sid: 'ConsumeOrders', actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], resources: [pipeline.orders.arn] },
       { sid: 'SendPaymentsAndDeadLetters', actions: ['sqs:SendMessage'], resources: [pipeline.payments.arn, pipeline.deadLetters.arn] },
