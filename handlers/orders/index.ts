@@ -3,7 +3,9 @@
  *
  * 1. parse: bad input is a PermanentError, which the adapter dead-letters with its reason;
  * 2. place: ONE ledger call reserves every line and records the order with its outbox, or
- *    records the cancellation, or answers `duplicate` for an order id already recorded;
+ *    records the cancellation, or answers `duplicate` for an order id already recorded; a
+ *    duplicate whose content differs (another fingerprint) is another order reusing the id: an
+ *    OrderIdReusedError, dead-lettered at once with its reason, the recorded order untouched;
  * 3. relay: whatever the order's outbox still holds is sent and marked sent.
  * Once the order parses, every failure is a TransientError: the platform redelivers, placeOrder
  * answers `duplicate`, and the relay finishes the job (never dead-letter a recorded order).
@@ -17,7 +19,7 @@ import type { MessageBus } from '../ports/message-bus';
 import type { Order, OrderLedger, OrderStatus, ShortLine } from '../ports/order-ledger';
 import type { OrdersSettings } from '../specs';
 import { parseOrder as parseOrderMessage } from './message';
-import { orderFingerprint } from './fingerprint';
+import { OrderIdReusedError, orderFingerprint, recordedFingerprint } from './fingerprint';
 import { outboxIfCancelled, outboxIfPlaced } from './outbox';
 import { relayOutbox } from './relay';
 
@@ -71,6 +73,10 @@ export async function processOrder(message: QueueMessage, deps: OrdersDeps, sett
     return result;
   } catch (err) {
     const reason = reasonOf(err);
+    if (err instanceof OrderIdReusedError) {
+      log.warn('order refused', { order_id: order.order_id, outcome: 'refused', reason, attempts: message.attempts, duration_ms: elapsed() });
+      throw err;
+    }
     log.error('order failed, left for redelivery', {
       order_id: order.order_id,
       outcome: 'failed',
@@ -87,24 +93,29 @@ export async function processOrder(message: QueueMessage, deps: OrdersDeps, sett
 
 async function placeAndRelay(order: Order, deps: OrdersDeps): Promise<OrderResult> {
   const at = deps.clock.now().toISOString();
+  const fingerprint = orderFingerprint(order);
   const placed = await deps.ledger.placeOrder({
     order,
     at,
     outboxIfPlaced: outboxIfPlaced(order, at),
     outboxIfCancelled: outboxIfCancelled(order, at),
-    fingerprint: orderFingerprint(order),
+    fingerprint,
   });
-  const relay = { ledger: deps.ledger, bus: deps.bus };
+  if (placed.outcome === 'duplicate') {
+    const recorded = placed.fingerprint ?? (await recordedFingerprint(deps.ledger, order.order_id));
+    if (recorded !== undefined && recorded !== fingerprint) throw new OrderIdReusedError(order.order_id);
+  }
+  const relay = { ledger: deps.ledger, bus: deps.bus, clock: deps.clock };
   switch (placed.outcome) {
     case 'placed':
-      return { order_id: order.order_id, outcome: 'placed', status: 'PLACED', relayed: await relayOutbox(order.order_id, relay) };
+      return { order_id: order.order_id, outcome: 'placed', status: 'PLACED', relayed: (await relayOutbox(order.order_id, relay)).relayed };
     case 'insufficient':
       return {
         order_id: order.order_id,
         outcome: 'insufficient',
         status: 'CANCELLED_INSUFFICIENT_INVENTORY',
         short_lines: placed.short,
-        relayed: await relayOutbox(order.order_id, relay, placed.short),
+        relayed: (await relayOutbox(order.order_id, relay, placed.short)).relayed,
       };
     case 'duplicate': {
       // the short lines of a cancellation live in the order record, written in the same step
@@ -116,7 +127,7 @@ async function placeAndRelay(order: Order, deps: OrdersDeps): Promise<OrderResul
         order_id: order.order_id,
         outcome: 'duplicate',
         status: placed.status,
-        relayed: await relayOutbox(order.order_id, relay, short),
+        relayed: (await relayOutbox(order.order_id, relay, short)).relayed,
       };
     }
   }
