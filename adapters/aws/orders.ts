@@ -4,10 +4,15 @@
  * delivered again; after maxReceiveCount the queue's redrive policy moves it to the DLQ), a
  * permanent one is written to the DLQ at once with its reason and not retried.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ *
+ * The same function is the target of the outbox sweeper's schedule (infra/aws/outbox-sweeper.ts):
+ * an event that is SWEEP_REQUEST relays what is pending (handlers/orders/sweeper.ts); a sweep
+ * that fails throws, and the next scheduled run tries again.
  */
 import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
 import { reasonOf } from '../../handlers/errors';
 import { processOrder, type OrderResult, type OrdersDeps } from '../../handlers/orders';
+import { sweepOutbox, type SweepResult } from '../../handlers/orders/sweeper';
 import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
 import type { OrdersSettings } from '../../handlers/specs';
 import type { QueueMessage } from '../../handlers/events';
@@ -21,6 +26,7 @@ import {
   type SqsEvent,
   type SqsRecord,
 } from './events/queue-message';
+import { isScheduledSweep } from './events/schedule';
 import type { LambdaContext } from './images';
 import { ordersWiring } from './wiring';
 
@@ -31,7 +37,15 @@ export interface OrdersWiring {
 }
 
 export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWiring) {
-  return async (event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse> => {
+  async function handle(event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse>;
+  async function handle(event: unknown, context?: LambdaContext): Promise<SqsBatchResponse | SweepResult>;
+  async function handle(event: unknown, context?: LambdaContext): Promise<SqsBatchResponse | SweepResult> {
+    if (isScheduledSweep(event)) {
+      return sweepOutbox({ ...deps, logger: deps.logger.child({ correlation_id: context?.awsRequestId }) }, settings);
+    }
+    return handleBatch(event as SqsEvent, context);
+  }
+  const handleBatch = async (event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse> => {
     const logger = deps.logger.child({ function: 'orders', correlation_id: context?.awsRequestId });
     const retry: string[] = [];
     const handle = async (record: SqsRecord): Promise<OrderResult | undefined> => {
@@ -84,9 +98,10 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
     await Promise.all((Array.isArray(event?.Records) ? event.Records : []).map(handle));
     return batchResponse(retry);
   };
+  return handle;
 }
 
 let ready: ReturnType<typeof createOrdersHandler> | undefined;
 
 /** The Lambda entry point: `orders.handler`. */
-export const handler = (event: SqsEvent, context?: LambdaContext) => (ready ??= createOrdersHandler(ordersWiring()))(event, context);
+export const handler = (event: SqsEvent, context?: LambdaContext) => (ready ??= createOrdersHandler(ordersWiring()))(event as unknown, context);

@@ -16,6 +16,7 @@ import { UploadBuckets } from './buckets';
 import { ServerlessFunction, packageEntry } from './function';
 import { objectsOf } from './iam';
 import { OrdersPipeline } from './orders-pipeline';
+import { OutboxSweeper } from './outbox-sweeper';
 import { Tables } from './tables';
 import { UsersApi } from './users-api';
 
@@ -108,6 +109,7 @@ export function deployAws(config: StackConfig): Record<string, pulumi.Input<unkn
     ],
   });
   pipeline.deliverTo(orders, config.aws.ordersBatchSize);
+  new OutboxSweeper('outbox-sweeper', { namePrefix: prefix, fn: orders, everyMinutes: config.outboxSweepMinutes, accountId });
 
   new Alarms('alarms', {
     namePrefix: prefix,

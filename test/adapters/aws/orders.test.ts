@@ -4,9 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { createOrdersHandler } from '../../../adapters/aws/orders';
 import { SqsDeadLetters } from '../../../adapters/aws/ports/dead-letters';
 import type { SqsEvent, SqsRecord } from '../../../adapters/aws/events/queue-message';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsSnsMessageBus } from '../../../adapters/aws/ports/message-bus';
+import { SWEEP_REQUEST } from '../../../handlers/orders/sweeper';
 import { drain } from '../../support/aws-queues';
 import { eventFixture } from '../../support/fixtures';
-import { ordersHarness } from './harness';
+import { deadEndpoint, ordersHarness } from './harness';
 
 type Harness = Exclude<Awaited<ReturnType<typeof ordersHarness>>, string>;
 
@@ -115,5 +119,28 @@ describe('aws orders entry point', function () {
     const noQueue = { ...h.wiring, deadLetters: new SqsDeadLetters(h.sqs, `${h.deadLetters.url}-deleted`) };
     const bad = recordWith('not json');
     expect(await createOrdersHandler(noQueue)({ Records: [bad] })).to.deep.equal({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+  });
+
+  it('answers the outbox sweeper\'s scheduled event by relaying what an outage left pending', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await h.ledger.setStock(product, 5);
+    const o = order(product, 1);
+    const dead = await deadEndpoint();
+    const fake = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, endpoint: dead };
+    const downBus = new SqsSnsMessageBus(new SQSClient(fake), new SNSClient(fake), { queues: { payments: h.payments.url }, topics: { events: h.events.topicArn } });
+    const outage = { ...h.wiring, deps: { ...h.wiring.deps, bus: downBus } };
+    const record = recordWith(o.body);
+    expect(await createOrdersHandler(outage)({ Records: [record] })).to.deep.equal({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect((await h.ledger.getOrder(o.order_id))?.status).to.equal('PLACED');
+    expect(await h.ledger.pendingOutbox(o.order_id)).to.have.length(2);
+
+    // the schedule's Input, as EventBridge Scheduler passes it, ten minutes later
+    const later = { ...h.wiring, deps: { ...h.wiring.deps, clock: { now: () => new Date(Date.now() + 600_000) } } };
+    const swept = await createOrdersHandler(later)(SWEEP_REQUEST, { awsRequestId: 'sweep-1' });
+    expect(swept).to.include({ failed: 0 });
+    expect(await h.ledger.pendingOutbox(o.order_id)).to.deep.equal([]);
+    const payments = (await drain(h.sqs, h.payments.url)).filter((m) => JSON.parse(m.body).order_id === o.order_id);
+    expect(payments).to.have.length(1);
+    await drain(h.sqs, h.events.queue.url);
   });
 });
