@@ -9,12 +9,18 @@
  * maximum delivery attempts Pub/Sub forwards the message to the dead-letter topic
  * (https://cloud.google.com/pubsub/docs/push#receive_push). A permanent failure is published to
  * that topic at once, with its reason, and acknowledged.
+ *
+ * The outbox sweeper's Cloud Scheduler job POSTs SWEEP_REQUEST to the same URL, with an OIDC token
+ * Cloud Run checks before the function runs (infra/gcp/outbox-sweeper.ts); a push delivery never
+ * has that shape (its JSON is `{message, subscription}`). The sweep answers 200 with its counts,
+ * or 500 when it fails (the next scheduled run tries again).
  */
 import * as functions from '@google-cloud/functions-framework';
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
 import type { QueueMessage } from '../../handlers/events';
 import { processOrder } from '../../handlers/orders';
+import { isSweepRequest, sweepOutbox } from '../../handlers/orders/sweeper';
 import { queueMessageFromPush } from './events/queue-message';
 import { ordersRuntime, type OrdersRuntime } from './wiring';
 
@@ -24,6 +30,15 @@ export const REDELIVER_STATUS = 503;
 export function createOrdersFunction(runtime: () => OrdersRuntime): HttpFunction {
   return async (req, res) => {
     const { deps, settings, deadLetters } = runtime();
+    if (isSweepRequest(req.body)) {
+      try {
+        res.status(200).json(await sweepOutbox(deps, settings));
+      } catch (err) {
+        deps.logger.error('outbox sweep failed; the next run tries again', { reason: onFailure(err).reason });
+        res.status(500).end();
+      }
+      return;
+    }
     let message: QueueMessage | undefined;
     let logger = deps.logger;
     try {

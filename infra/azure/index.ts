@@ -20,6 +20,7 @@ import { Monitoring } from './monitoring';
 import { CodeDeployment } from './one-deploy';
 import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
+import { outboxSweeperSettings } from './outbox-sweeper';
 import { StorageAccount } from './storage-account';
 import { Tables } from './tables';
 import { usersApiSettings, usersApiUrl } from './users-api';
@@ -101,6 +102,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     [env.orders.deadLetterContainer]: pipeline.oversizeDeadLetters.name,
     [settingName('orders', 'maxDeliveries')]: String(config.maxDeliveries),
     ...usersApiSettings(config.usersApi),
+    ...outboxSweeperSettings(config.outboxSweepMinutes),
   };
 
   const app = new FunctionApp('functions', {

@@ -18,6 +18,7 @@ import { ServerlessFunction, packageEntry } from './function';
 import type { Grant } from './iam';
 import { readGcpOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
+import { OutboxSweeper } from './outbox-sweeper';
 import { ProjectServices } from './services';
 import { Tables } from './tables';
 import { UsersApi } from './users-api';
@@ -139,6 +140,10 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     minBackoffSeconds: options.ordersMinBackoffSeconds,
     maxBackoffSeconds: options.ordersMaxBackoffSeconds,
     pubsubAgentEmail,
+  });
+  new OutboxSweeper('outbox-sweeper', {
+    project, region, namePrefix: prefix, fn: orders, everyMinutes: config.outboxSweepMinutes,
+    functionTimeoutSeconds: config.functions.orders.timeoutSeconds, dependsOn,
   });
 
   new Alarms('alarms', {

@@ -23,6 +23,8 @@ export const requiredServices = [
   'storage.googleapis.com',
   'iamcredentials.googleapis.com',
   'monitoring.googleapis.com',
+  // the outbox sweeper's schedule (infra/gcp/outbox-sweeper.ts)
+  'cloudscheduler.googleapis.com',
 ] as const;
 
 /**

@@ -160,6 +160,8 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       // the dead-letter policy forwards as the Pub/Sub service agent
       `${pubsubAgent} roles/pubsub.publisher topic:${prefix}-orders-dead-letters`,
       `${pubsubAgent} roles/pubsub.subscriber subscription:${prefix}-orders-push`,
+      // the outbox sweeper's identity invokes orders only (Cloud Scheduler with OIDC)
+      `${sa(`${prefix}-sweeper`)} roles/run.invoker service:${region}/${prefix}-orders`,
     ];
     // The dev stack lists no users invokers and is not public.
     expect(bindingsOf(r).map(describeBinding)).to.have.members(expected);
