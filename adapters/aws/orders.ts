@@ -12,6 +12,7 @@
 import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
 import { reasonOf } from '../../handlers/errors';
 import { processOrder, type OrderResult, type OrdersDeps } from '../../handlers/orders';
+import { ordersDeadLetter } from '../../handlers/orders/dead-letter';
 import { sweepOutbox, type SweepResult } from '../../handlers/orders/sweeper';
 import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
 import type { OrdersSettings } from '../../handlers/specs';
@@ -63,14 +64,17 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
         return await processOrder(message, { ...deps, logger: log }, settings);
       } catch (err) {
         const decision = onFailure(err);
-        if (decision.action === 'retry') {
+        // The last delivery the queue allows (its maxReceiveCount is maxDeliveries): write the dead
+        // letter here, with the order's state, rather than let SQS move the bare message.
+        const last = decision.action === 'retry' && message.attempts >= settings.maxDeliveries;
+        if (decision.action === 'retry' && !last) {
           log.warn('order failed, will be retried', { reason: decision.reason, attempts: message.attempts });
           retry.push(message.id);
           return undefined;
         }
         try {
-          await deadLetters.record(deadLetterForMessage('orders', message.body, decision.reason, message.attempts, deps.clock.now()));
-          log.warn('order dead-lettered', { reason: decision.reason });
+          await deadLetters.record(await ordersDeadLetter(deps.ledger, message.body, decision.reason, message.attempts, deps.clock.now()));
+          log.warn('order dead-lettered', { reason: decision.reason, attempts: message.attempts });
         } catch (dlqErr) {
           // Not written anywhere yet: let SQS deliver it again rather than lose it.
           log.error('dead letter not written, will be retried', { reason: reasonOf(dlqErr) });

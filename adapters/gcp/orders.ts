@@ -17,9 +17,10 @@
  */
 import * as functions from '@google-cloud/functions-framework';
 import type { HttpFunction } from '@google-cloud/functions-framework';
-import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
+import { onFailure } from '../../handlers/delivery';
 import type { QueueMessage } from '../../handlers/events';
 import { processOrder } from '../../handlers/orders';
+import { ordersDeadLetter } from '../../handlers/orders/dead-letter';
 import { isSweepRequest, sweepOutbox } from '../../handlers/orders/sweeper';
 import { queueMessageFromPush } from './events/queue-message';
 import { ordersRuntime, type OrdersRuntime } from './wiring';
@@ -49,14 +50,16 @@ export function createOrdersFunction(runtime: () => OrdersRuntime): HttpFunction
       res.status(204).end();
     } catch (err) {
       const failure = onFailure(err);
-      if (failure.action === 'retry') {
+      // The last delivery the subscription allows (its maxDeliveryAttempts is maxDeliveries; Pub/Sub
+      // reports deliveryAttempt only under a dead-letter policy): dead-letter here, with the state.
+      if (failure.action === 'retry' && (message?.attempts ?? 1) < settings.maxDeliveries) {
         logger.error('order failed; Pub/Sub will redeliver', { reason: failure.reason, attempts: message?.attempts });
         res.status(REDELIVER_STATUS).end();
         return;
       }
       const body = message?.body ?? req.rawBody?.toString('utf8') ?? '';
       // If this publish fails, the error escapes: a 500, and Pub/Sub redelivers the message.
-      await deadLetters.record(deadLetterForMessage('orders', body, failure.reason, message?.attempts ?? 1, deps.clock.now()));
+      await deadLetters.record(await ordersDeadLetter(deps.ledger, body, failure.reason, message?.attempts ?? 1, deps.clock.now()));
       logger.warn('order dead-lettered', { reason: failure.reason });
       res.status(204).end();
     }

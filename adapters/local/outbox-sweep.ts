@@ -6,7 +6,7 @@
  */
 import { reasonOf } from '../../handlers/errors';
 import { sweepOutbox, type SweepResult } from '../../handlers/orders/sweeper';
-import type { LocalPorts } from './wiring';
+import type { OrdersEntryPorts } from './orders';
 
 export const SWEEP_INTERVAL_SETTING = 'LOCAL_OUTBOX_SWEEP_SECONDS';
 const DEFAULT_INTERVAL_SECONDS = 300;
@@ -25,7 +25,7 @@ export class OutboxSweepTimer {
   private running: Promise<SweepResult | undefined> | undefined;
 
   constructor(
-    private readonly ports: Pick<LocalPorts, 'ledger' | 'bus' | 'clock' | 'logger' | 'settings'>,
+    private readonly ports: OrdersEntryPorts,
     private readonly intervalMs: number,
   ) {}
 

@@ -12,6 +12,7 @@ import { localQueues, localTopics } from './environment';
 import { MalformedRequestError, decodePath } from './events/http';
 import { HttpProblem, methodNotAllowed, readBodyPrefix, sendJson, sendProblem } from './http-kit';
 import { handleOrders, handleStock } from './orders-api';
+import { redriveDeadLetter } from './redrive';
 import { usersEntry } from './users';
 import type { LocalPorts } from './wiring';
 
@@ -27,6 +28,7 @@ export const endpoints: readonly [string, string][] = [
   ['GET', '/orders  /orders/{id}'],
   ['GET', '/stock   PUT /stock/{product_id}'],
   ['GET', '/dead-letters  /payments  /events  /queues'],
+  ['POST', '/dead-letters/{id}/redrive          replay one dead letter'],
 ];
 
 export function createLocalServer(ports: LocalPorts): Server {
@@ -52,6 +54,11 @@ export function createLocalServer(ports: LocalPorts): Server {
     if (first === 'buckets' && rest !== '') return handleBuckets(req, res, rest, url, ports);
     if (first === 'orders') return handleOrders(req, res, id, ports);
     if (first === 'stock') return handleStock(req, res, id, ports);
+    const redrive = first === 'dead-letters' ? /^(\d+)\/redrive$/.exec(rest) : null;
+    if (redrive) {
+      if (req.method !== 'POST') throw methodNotAllowed(['POST']);
+      return sendJson(res, 200, await redriveDeadLetter(ports, Number(redrive[1])));
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET']);
     if (raw === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -61,7 +68,7 @@ export function createLocalServer(ports: LocalPorts): Server {
     // One trailing slash is tolerated as on /orders/, /stock/ and /users/ (`rest` is '' for both
     // `/payments` and `/payments/`); anything below a feed is unknown.
     const feed = rest === '' ? first : undefined;
-    if (feed === 'dead-letters') return sendJson(res, 200, { dead_letters: ports.deadLetters.list() });
+    if (feed === 'dead-letters') return sendJson(res, 200, { dead_letters: ports.deadLetters.entries().map(({ id, letter }) => ({ id, ...letter })) });
     if (feed === 'payments') return sendJson(res, 200, { payments: ports.queue(localQueues.payments).peek() });
     if (feed === 'events') return sendJson(res, 200, { events: ports.bus.published(localTopics.events) });
     if (feed === 'queues') {

@@ -16,8 +16,8 @@ export interface WorkerOptions {
   queue: LocalQueue;
   /** The function itself; a throw is a failed delivery. */
   handle(message: ReceivedMessage): Promise<unknown>;
-  /** The shared envelope for this function's dead letters. */
-  envelope(message: ReceivedMessage, reason: string, at: Date): DeadLetter;
+  /** The shared envelope for this function's dead letters (orders read their order's state first). */
+  envelope(message: ReceivedMessage, reason: string, at: Date): DeadLetter | Promise<DeadLetter>;
   logger: Logger;
   /** Deliveries in flight at once. */
   concurrency: number;
@@ -106,7 +106,7 @@ export class QueueWorker {
       const failure = onFailure(err);
       const exhausted = message.receiveCount >= this.options.maxReceives;
       if (failure.action === 'dead-letter' || exhausted) {
-        queue.deadLetter(message, this.options.envelope(message, failure.reason, new Date()));
+        queue.deadLetter(message, await this.options.envelope(message, failure.reason, new Date()));
         logger.error('invocation', { ...fields, duration_ms: elapsed(started), outcome: 'dead-lettered', reason: failure.reason });
       } else {
         const delay = backoffDelay(message.receiveCount, this.options.backoffMs, this.options.maxBackoffMs);

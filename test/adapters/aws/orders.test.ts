@@ -143,4 +143,22 @@ describe('aws orders entry point', function () {
     expect(payments).to.have.length(1);
     await drain(h.sqs, h.events.queue.url);
   });
+
+  it('writes the dead letter itself on the last delivery SQS allows, with the order\'s state, instead of retrying', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await h.ledger.setStock(product, 5);
+    const o = order(product, 1);
+    const dead = await deadEndpoint();
+    const fake = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, endpoint: dead };
+    const downBus = new SqsSnsMessageBus(new SQSClient(fake), new SNSClient(fake), { queues: { payments: h.payments.url }, topics: { events: h.events.topicArn } });
+    const outage = { ...h.wiring, deps: { ...h.wiring.deps, bus: downBus } };
+    const base = recordWith(o.body);
+    const fifth = { ...base, attributes: { ...base.attributes, ApproximateReceiveCount: String(h.wiring.settings.maxDeliveries) } };
+    expect(await createOrdersHandler(outage)({ Records: [fifth] })).to.deep.equal({ batchItemFailures: [] });
+    const letters = (await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body));
+    const letter = letters.find((l) => l.message === o.body);
+    expect(letter).to.deep.include({ function: 'orders', attempts: 5 });
+    expect(letter.reason).to.match(/^order ord-/);
+    expect(letter.order).to.deep.equal({ order_id: o.order_id, status: 'PLACED', pending_entries: ['payment-request', 'order-created'] });
+  });
 });
