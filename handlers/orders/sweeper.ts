@@ -60,10 +60,6 @@ export async function sweepOutbox(deps: SweepDeps, settings: SweepSettings): Pro
   let consecutiveFailures = 0;
   let cursor: string | undefined;
   sweep: do {
-    if (result.orders >= settings.sweepMaxOrders) {
-      result.incomplete = true;
-      break;
-    }
     const page = await deps.ledger.pendingOrders({ before, limit: PAGE_SIZE, cursor });
     cursor = page.cursor;
     const todo = page.orders.map((o) => o.order_id).filter((id) => !seen.has(id) && seen.add(id));
