@@ -164,6 +164,8 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     paymentsTopic: pipeline.payments.name,
     eventsTopic: pipeline.events.name,
     ordersDeadLetterTopic: pipeline.deadLetters.name,
+    // the kept subscription of dead letters, which `npm run redrive` reads
+    ordersDeadLetterSubscription: pipeline.deadLettersKept.name,
     imagesDeadLetterTopic: uploads.deadLetters.name,
     firestoreDatabase: tables.databaseName,
     functionNames: { images: images.functionName, users: users.functionName, orders: orders.functionName },
