@@ -6,9 +6,12 @@
  *    records the cancellation, or answers `duplicate` for an order id already recorded; a
  *    duplicate whose content differs (another fingerprint) is another order reusing the id: an
  *    OrderIdReusedError, dead-lettered at once with its reason, the recorded order untouched;
- * 3. relay: whatever the order's outbox still holds is sent and marked sent.
- * Once the order parses, every failure is a TransientError: the platform redelivers, placeOrder
- * answers `duplicate`, and the relay finishes the job (never dead-letter a recorded order).
+ * 3. relay: whatever the order's outbox still holds is claimed, sent and marked sent (relay.ts).
+ * Once the order parses, every other failure is a TransientError: the platform redelivers,
+ * placeOrder answers `duplicate`, and the relay finishes the job. If the redeliveries run out (the
+ * bus is down longer than the retry budget) the message is dead-lettered, with the order's state
+ * (dead-letter.ts), but a recorded order's outbox does not depend on it: the sweeper
+ * (sweeper.ts) relays whatever stays pending.
  */
 import { performance } from 'node:perf_hooks';
 import type { QueueMessage } from '../events';
