@@ -10,6 +10,7 @@
  *
  * Run alone: npm run bench:orders-throughput
  */
+import { orderFingerprint } from '../handlers/orders/fingerprint';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,11 +42,13 @@ interface Outcome {
 
 function request(run: string, i: number, productId: string): PlaceOrderRequest {
   const order_id = `${run}-${i}`;
+  const order = { order_id, user_id: 'bench-user', items: [{ product_id: productId, quantity: 1 }], total_amount: 1000, currency: 'EUR' };
   return {
-    order: { order_id, user_id: 'bench-user', items: [{ product_id: productId, quantity: 1 }], total_amount: 1000, currency: 'EUR' },
+    order,
     at: new Date().toISOString(),
     outboxIfPlaced: [{ entry_id: 'payment-request', channel: 'payments', body: { order_id }, attributes: { order_id } }],
     outboxIfCancelled: [],
+    fingerprint: orderFingerprint(order),
   };
 }
 

@@ -86,4 +86,8 @@ export const ordersRules: { [K in keyof OrdersSettings]: SettingRule } = {
   maxDistinctProducts: integer(1, 25),
   // SQS takes a maxReceiveCount of 1-1000 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)
   maxDeliveries: integer(1, 1000),
+  // at least a relay's claim lease (handlers/orders/relay.ts, 60 s): sooner would take entries a live relay holds
+  sweepGraceSeconds: integer(60, 7 * 24 * 3600),
+  // one run must fit the orders function's timeout; the rest wait for the next run
+  sweepMaxOrders: integer(1, 10_000),
 };

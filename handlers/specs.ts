@@ -62,6 +62,13 @@ export interface OrdersSettings {
   maxDistinctProducts: number;
   /** Deliveries before a platform dead-letters a message that keeps failing transiently. */
   maxDeliveries: number;
+  /**
+   * The outbox sweeper relays entries pending for longer than this (handlers/orders/sweeper.ts);
+   * never less than a relay's lease (60 s).
+   */
+  sweepGraceSeconds: number;
+  /** Orders one sweep relays at most; the rest wait for the next run (a run must fit the function's timeout). */
+  sweepMaxOrders: number;
 }
 
 export const imagesSpec: FunctionSpec<ImagesSettings> = {
@@ -111,6 +118,8 @@ export const ordersSpec: FunctionSpec<OrdersSettings> = {
   settings: {
     maxDistinctProducts: 25,
     maxDeliveries: 5,
+    sweepGraceSeconds: 120,
+    sweepMaxOrders: 200,
   },
 };
 

@@ -42,6 +42,8 @@ export interface StackConfig {
   functions: Record<FunctionName, FunctionPlan>;
   /** Deliveries of an order message before it is dead-lettered. */
   maxDeliveries: number;
+  /** Minutes between two runs of the outbox sweeper (handlers/orders/sweeper.ts), 1-60. */
+  outboxSweepMinutes: number;
   tracing: boolean;
   deletionProtection: boolean;
   usersApi: {
@@ -127,6 +129,9 @@ export function readStackConfig(project = pulumi.getProject(), stack = pulumi.ge
     originalsExpireDays: values.integer('originalsExpireDays', 1, 3650, 30),
     functions: readFunctionPlans(values, limits),
     maxDeliveries: values.integer('maxDeliveries', limits.maxDeliveries.min, limits.maxDeliveries.max, ordersSpec.settings.maxDeliveries),
+    // 1 minute is the finest every scheduler takes (EventBridge Scheduler rate, Cloud Scheduler
+    // cron, an Azure timer can go finer); past an hour a stranded payment waits too long
+    outboxSweepMinutes: values.integer('outboxSweepMinutes', 1, 60, 5),
     tracing: values.flag('tracing', false),
     deletionProtection: values.flag('deletionProtection', true),
     usersApi: {

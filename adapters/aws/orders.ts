@@ -12,10 +12,16 @@
  * retried, reports it and every later record of its group unprocessed; groups still run side by
  * side, and standard-queue records (no group) all at once, as before. A record dead-lettered (a
  * permanent failure) is done: the group goes on, as it would once the redrive policy moved it.
+ *
+ * The same function is the target of the outbox sweeper's schedule (infra/aws/outbox-sweeper.ts):
+ * an event that is SWEEP_REQUEST relays what is pending (handlers/orders/sweeper.ts); a sweep
+ * that fails throws, and the next scheduled run tries again.
  */
 import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
 import { reasonOf } from '../../handlers/errors';
 import { processOrder, type OrdersDeps } from '../../handlers/orders';
+import { ordersDeadLetter } from '../../handlers/orders/dead-letter';
+import { sweepOutbox, type SweepResult } from '../../handlers/orders/sweeper';
 import type { DeadLetterSink } from '../../handlers/ports/dead-letters';
 import type { OrdersSettings } from '../../handlers/specs';
 import type { QueueMessage } from '../../handlers/events';
@@ -29,6 +35,7 @@ import {
   type SqsEvent,
   type SqsRecord,
 } from './events/queue-message';
+import { isScheduledSweep } from './events/schedule';
 import type { LambdaContext } from './images';
 import { ordersWiring } from './wiring';
 
@@ -39,7 +46,15 @@ export interface OrdersWiring {
 }
 
 export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWiring) {
-  return async (event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse> => {
+  async function handle(event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse>;
+  async function handle(event: unknown, context?: LambdaContext): Promise<SqsBatchResponse | SweepResult>;
+  async function handle(event: unknown, context?: LambdaContext): Promise<SqsBatchResponse | SweepResult> {
+    if (isScheduledSweep(event)) {
+      return sweepOutbox({ ...deps, logger: deps.logger.child({ correlation_id: context?.awsRequestId }) }, settings);
+    }
+    return handleBatch(event as SqsEvent, context);
+  }
+  const handleBatch = async (event: SqsEvent, context?: LambdaContext): Promise<SqsBatchResponse> => {
     const logger = deps.logger.child({ function: 'orders', correlation_id: context?.awsRequestId });
     const retry: string[] = [];
     /** Handles one record; false when it is to be delivered again (then listed in `retry`). */
@@ -64,13 +79,16 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
         return undefined;
       } catch (err) {
         const decision = onFailure(err);
-        if (decision.action === 'retry') {
+        // The last delivery the queue allows (its maxReceiveCount is maxDeliveries): write the dead
+        // letter here, with the order's state, rather than let SQS move the bare message.
+        const last = decision.action === 'retry' && message.attempts >= settings.maxDeliveries;
+        if (decision.action === 'retry' && !last) {
           log.warn('order failed, will be retried', { reason: decision.reason, attempts: message.attempts });
           return message.id;
         }
         try {
-          await deadLetters.record(deadLetterForMessage('orders', message.body, decision.reason, message.attempts, deps.clock.now()));
-          log.warn('order dead-lettered', { reason: decision.reason });
+          await deadLetters.record(await ordersDeadLetter(deps.ledger, message.body, decision.reason, message.attempts, deps.clock.now()));
+          log.warn('order dead-lettered', { reason: decision.reason, attempts: message.attempts });
         } catch (dlqErr) {
           // Not written anywhere yet: let SQS deliver it again rather than lose it.
           log.error('dead letter not written, will be retried', { reason: reasonOf(dlqErr) });
@@ -114,6 +132,7 @@ export function createOrdersHandler({ deps, deadLetters, settings }: OrdersWirin
     await Promise.all([...ungrouped.map(handle), ...[...groups.values()].map(handleGroup)]);
     return batchResponse(retry);
   };
+  return handle;
 }
 
 /** A FIFO record's `MessageGroupId` (Lambda's SQS FIFO event: attributes.MessageGroupId), if any. */
@@ -138,4 +157,4 @@ function byMessageGroup(records: SqsRecord[]): { groups: Map<string, SqsRecord[]
 let ready: ReturnType<typeof createOrdersHandler> | undefined;
 
 /** The Lambda entry point: `orders.handler`. */
-export const handler = (event: SqsEvent, context?: LambdaContext) => (ready ??= createOrdersHandler(ordersWiring()))(event, context);
+export const handler = (event: SqsEvent, context?: LambdaContext) => (ready ??= createOrdersHandler(ordersWiring()))(event as unknown, context);

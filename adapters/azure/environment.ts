@@ -37,6 +37,8 @@ export const azureEnvironment = {
     eventsTopicKey: 'EVENTS_TOPIC_KEY',
     /** The container for dead letters too large for the poison queue (see ports/dead-letters.ts). */
     deadLetterContainer: 'ORDERS_DEAD_LETTER_CONTAINER',
+    /** The outbox sweeper's NCRONTAB schedule, six fields from the second (outbox-sweep.ts, infra/azure/outbox-sweeper.ts). */
+    sweepSchedule: 'ORDERS_SWEEP_SCHEDULE',
   },
 } as const;
 

@@ -5,3 +5,4 @@
 import './images';
 import './users';
 import './orders';
+import './outbox-sweep';

@@ -6,8 +6,9 @@
  * reason, and the message completes.
  */
 import { app, trigger, type InvocationContext } from '@azure/functions';
-import { deadLetterForMessage, onFailure } from '../../handlers/delivery';
+import { onFailure } from '../../handlers/delivery';
 import { processOrder, type OrderResult } from '../../handlers/orders';
+import { ordersDeadLetter } from '../../handlers/orders/dead-letter';
 import { systemClock } from '../../handlers/ports/clock';
 import { readSettings } from '../../handlers/settings';
 import { ordersSpec } from '../../handlers/specs';
@@ -25,11 +26,13 @@ export async function ordersHandler(item: unknown, context: InvocationContext): 
     return result;
   } catch (err) {
     const failure = onFailure(err);
-    if (failure.action === 'retry') {
+    // The last delivery the host allows (maxDequeueCount is maxDeliveries): write the dead letter
+    // here, with the order's state, rather than let the host move the bare message.
+    if (failure.action === 'retry' && message.attempts < settings.maxDeliveries) {
       log.error('failed; the host retries', { reason: failure.reason });
       throw err;
     }
-    await ports.deadLetters.record(deadLetterForMessage('orders', message.body, failure.reason, message.attempts, systemClock.now()));
+    await ports.deadLetters.record(await ordersDeadLetter(ports.ledger, message.body, failure.reason, message.attempts, systemClock.now()));
     log.warn('dead-lettered', { reason: failure.reason });
     return undefined;
   }

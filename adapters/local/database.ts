@@ -77,6 +77,18 @@ const migrations: readonly string[] = [
     published_at TEXT NOT NULL
   );
   `,
+  // issue 20: an order's content fingerprint; per outbox entry, when it became pending (its
+  // order's placed_at, NULL once sent: a partial index holds pending entries only) and the
+  // lease of the relay sending it
+  `
+  ALTER TABLE orders ADD COLUMN fingerprint TEXT;
+  ALTER TABLE outbox ADD COLUMN pending_since TEXT;
+  ALTER TABLE outbox ADD COLUMN claim_owner TEXT;
+  ALTER TABLE outbox ADD COLUMN claim_until TEXT;
+  UPDATE outbox SET pending_since = (SELECT placed_at FROM orders WHERE orders.order_id = outbox.order_id)
+    WHERE sent_at IS NULL;
+  CREATE INDEX outbox_pending ON outbox (pending_since, order_id, entry_id) WHERE pending_since IS NOT NULL;
+  `,
 ];
 
 /**

@@ -11,6 +11,7 @@ import { localQueues, readLocalConfig, usage, UsageError } from './environment';
 import { imagesEntry } from './images';
 import { createLogger } from './logging';
 import { ordersEntry } from './orders';
+import { OutboxSweepTimer, sweepIntervalMs } from './outbox-sweep';
 import { seed } from './seed';
 import { createLocalServer, endpoints } from './server';
 import { databaseFile, wireLocal } from './wiring';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
     }),
   ];
 
+  // relays what a bus outage left pending, without the original message (handlers/orders/sweeper.ts)
+  const sweeper = new OutboxSweepTimer(ports, sweepIntervalMs(config.env));
+
   const server = createLocalServer(ports, { maxConcurrentUploads: config.maxConcurrentUploads });
   server.listen(config.port, config.host);
   await once(server, 'listening');
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
   for (const [method, rest] of endpoints) lines.push(`  ${method.padEnd(9)} ${base}${rest}`);
   process.stdout.write(lines.join('\n') + '\n');
   for (const worker of workers) worker.start();
+  sweeper.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -92,7 +97,7 @@ async function main(): Promise<void> {
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    await Promise.all([Promise.race([serverClosed, grace]), ...workers.map((w) => w.stop(SHUTDOWN_GRACE_MS))]);
+    await Promise.all([Promise.race([serverClosed, grace]), ...workers.map((w) => w.stop(SHUTDOWN_GRACE_MS)), sweeper.stop()]);
     ports.close();
     logger.info('stopped', { signal });
     process.exit(0);

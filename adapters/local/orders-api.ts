@@ -2,12 +2,17 @@
  * `/orders` and `/stock`: the local front door of the orders pipeline. `POST /orders` checks the
  * body with the core's own parser (so a malformed order is refused with its reason instead of
  * dead-lettered later), queues it and answers 202: the function places it asynchronously.
+ * An order id already recorded for another order (another fingerprint) is refused at once with
+ * 409, the way payment APIs answer an idempotency key reused with other parameters; the same
+ * order sent again is queued (the function answers it as a duplicate). An id still in the queue
+ * cannot be told apart here: the function then dead-letters the second one with the same reason.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isPermanent, reasonOf } from '../../handlers/errors';
 import { identifierProblem, parseOrder } from '../../handlers/orders';
 import { whenNotBusy } from './busy';
+import { isReusedId, reusedIdReason } from '../../handlers/orders/fingerprint';
 import { localQueues } from './environment';
 import { HttpProblem, methodNotAllowed, readJson, sendJson } from './http-kit';
 import type { LocalPorts } from './wiring';
@@ -29,6 +34,7 @@ export async function handleOrders(req: IncomingMessage, res: ServerResponse, or
       if (isPermanent(err)) throw new HttpProblem(400, 'Bad Request', reasonOf(err));
       throw err;
     }
+    if (await isReusedId(ports.ledger, parsed)) throw new HttpProblem(409, 'Conflict', reusedIdReason(parsed.order_id));
     await whenNotBusy(() => queue.enqueue(text, { order_id: parsed.order_id }));
     return sendJson(res, 202, { order_id: parsed.order_id, status: 'QUEUED' }, { location: `/orders/${encodeURIComponent(parsed.order_id)}` });
   }

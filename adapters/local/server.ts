@@ -16,6 +16,7 @@ import { MalformedRequestError, decodePath } from './events/http';
 import { HttpProblem, methodNotAllowed, readBodyPrefix, sendJson, sendProblem } from './http-kit';
 import { handleOrders, handleStock } from './orders-api';
 import { handleSigned } from './signed-api';
+import { redriveDeadLetter } from './redrive';
 import { usersEntry } from './users';
 import type { LocalPorts } from './wiring';
 
@@ -39,6 +40,7 @@ export const endpoints: readonly [string, string][] = [
   ['GET', '/orders  /orders/{id}'],
   ['GET', '/stock   PUT /stock/{product_id}'],
   ['GET', '/dead-letters  /payments  /events  /queues'],
+  ['POST', '/dead-letters/{id}/redrive          replay one dead letter'],
 ];
 
 export interface LocalServerOptions {
@@ -73,6 +75,11 @@ export function createLocalServer(ports: LocalPorts, options: LocalServerOptions
     if (first === 'signed') return handleSigned(req, res, rest, url, ports);
     if (first === 'orders') return handleOrders(req, res, id, ports);
     if (first === 'stock') return handleStock(req, res, id, ports);
+    const redrive = first === 'dead-letters' ? /^(\d+)\/redrive$/.exec(rest) : null;
+    if (redrive) {
+      if (req.method !== 'POST') throw methodNotAllowed(['POST']);
+      return sendJson(res, 200, await redriveDeadLetter(ports, Number(redrive[1])));
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET']);
     if (raw === '/') {
       // the console may not be framed by another site (clickjacking)
@@ -89,7 +96,7 @@ export function createLocalServer(ports: LocalPorts, options: LocalServerOptions
     // One trailing slash is tolerated as on /orders/, /stock/ and /users/ (`rest` is '' for both
     // `/payments` and `/payments/`); anything below a feed is unknown.
     const feed = rest === '' ? first : undefined;
-    if (feed === 'dead-letters') return sendJson(res, 200, { dead_letters: await whenNotBusy(() => ports.deadLetters.list()) });
+    if (feed === 'dead-letters') return sendJson(res, 200, { dead_letters: await whenNotBusy(() => ports.deadLetters.entries().map(({ id, letter }) => ({ id, ...letter }))) });
     if (feed === 'payments') return sendJson(res, 200, { payments: await whenNotBusy(() => ports.queue(localQueues.payments).peek()) });
     if (feed === 'events') return sendJson(res, 200, { events: await whenNotBusy(() => ports.bus.published(localTopics.events)) });
     if (feed === 'queues') {

@@ -24,8 +24,8 @@ export interface WorkerOptions {
   queue: LocalQueue;
   /** The function itself; a throw is a failed delivery. */
   handle(message: ReceivedMessage): Promise<unknown>;
-  /** The shared envelope for this function's dead letters. */
-  envelope(message: ReceivedMessage, reason: string, at: Date): DeadLetter;
+  /** The shared envelope for this function's dead letters (orders read their order's state first). */
+  envelope(message: ReceivedMessage, reason: string, at: Date): DeadLetter | Promise<DeadLetter>;
   logger: Logger;
   /** Deliveries in flight at once. */
   concurrency: number;
@@ -136,7 +136,7 @@ export class QueueWorker {
       const failure = onFailure(err);
       const exhausted = message.receiveCount >= this.options.maxReceives;
       if (failure.action === 'dead-letter' || exhausted) {
-        const letter = this.options.envelope(message, failure.reason, new Date());
+        const letter = await this.options.envelope(message, failure.reason, new Date());
         await this.bookkeeping('dead-letter', message, () => queue.deadLetter(message, letter));
         logger.error('invocation', { ...fields, duration_ms: elapsed(started), outcome: 'dead-lettered', reason: failure.reason });
       } else {

@@ -3,10 +3,15 @@
  *
  * 1. parse: bad input is a PermanentError, which the adapter dead-letters with its reason;
  * 2. place: ONE ledger call reserves every line and records the order with its outbox, or
- *    records the cancellation, or answers `duplicate` for an order id already recorded;
- * 3. relay: whatever the order's outbox still holds is sent and marked sent.
- * Once the order parses, every failure is a TransientError: the platform redelivers, placeOrder
- * answers `duplicate`, and the relay finishes the job (never dead-letter a recorded order).
+ *    records the cancellation, or answers `duplicate` for an order id already recorded; a
+ *    duplicate whose content differs (another fingerprint) is another order reusing the id: an
+ *    OrderIdReusedError, dead-lettered at once with its reason, the recorded order untouched;
+ * 3. relay: whatever the order's outbox still holds is claimed, sent and marked sent (relay.ts).
+ * Once the order parses, every other failure is a TransientError: the platform redelivers,
+ * placeOrder answers `duplicate`, and the relay finishes the job. If the redeliveries run out (the
+ * bus is down longer than the retry budget) the message is dead-lettered, with the order's state
+ * (dead-letter.ts), but a recorded order's outbox does not depend on it: the sweeper
+ * (sweeper.ts) relays whatever stays pending.
  */
 import { performance } from 'node:perf_hooks';
 import type { QueueMessage } from '../events';
@@ -17,6 +22,7 @@ import type { MessageBus } from '../ports/message-bus';
 import type { Order, OrderLedger, OrderStatus, ShortLine } from '../ports/order-ledger';
 import type { OrdersSettings } from '../specs';
 import { parseOrder as parseOrderMessage } from './message';
+import { OrderIdReusedError, orderFingerprint, recordedFingerprint } from './fingerprint';
 import { outboxIfCancelled, outboxIfPlaced } from './outbox';
 import { relayOutbox } from './relay';
 
@@ -70,6 +76,10 @@ export async function processOrder(message: QueueMessage, deps: OrdersDeps, sett
     return result;
   } catch (err) {
     const reason = reasonOf(err);
+    if (err instanceof OrderIdReusedError) {
+      log.warn('order refused', { order_id: order.order_id, outcome: 'refused', reason, attempts: message.attempts, duration_ms: elapsed() });
+      throw err;
+    }
     log.error('order failed, left for redelivery', {
       order_id: order.order_id,
       outcome: 'failed',
@@ -86,23 +96,29 @@ export async function processOrder(message: QueueMessage, deps: OrdersDeps, sett
 
 async function placeAndRelay(order: Order, deps: OrdersDeps): Promise<OrderResult> {
   const at = deps.clock.now().toISOString();
+  const fingerprint = orderFingerprint(order);
   const placed = await deps.ledger.placeOrder({
     order,
     at,
     outboxIfPlaced: outboxIfPlaced(order, at),
     outboxIfCancelled: outboxIfCancelled(order, at),
+    fingerprint,
   });
-  const relay = { ledger: deps.ledger, bus: deps.bus };
+  if (placed.outcome === 'duplicate') {
+    const recorded = placed.fingerprint ?? (await recordedFingerprint(deps.ledger, order.order_id));
+    if (recorded !== undefined && recorded !== fingerprint) throw new OrderIdReusedError(order.order_id);
+  }
+  const relay = { ledger: deps.ledger, bus: deps.bus, clock: deps.clock };
   switch (placed.outcome) {
     case 'placed':
-      return { order_id: order.order_id, outcome: 'placed', status: 'PLACED', relayed: await relayOutbox(order.order_id, relay) };
+      return { order_id: order.order_id, outcome: 'placed', status: 'PLACED', relayed: (await relayOutbox(order.order_id, relay)).relayed };
     case 'insufficient':
       return {
         order_id: order.order_id,
         outcome: 'insufficient',
         status: 'CANCELLED_INSUFFICIENT_INVENTORY',
         short_lines: placed.short,
-        relayed: await relayOutbox(order.order_id, relay, placed.short),
+        relayed: (await relayOutbox(order.order_id, relay, placed.short)).relayed,
       };
     case 'duplicate': {
       // the short lines of a cancellation live in the order record, written in the same step
@@ -114,7 +130,7 @@ async function placeAndRelay(order: Order, deps: OrdersDeps): Promise<OrderResul
         order_id: order.order_id,
         outcome: 'duplicate',
         status: placed.status,
-        relayed: await relayOutbox(order.order_id, relay, short),
+        relayed: (await relayOutbox(order.order_id, relay, short)).relayed,
       };
     }
   }

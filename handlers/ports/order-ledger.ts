@@ -49,6 +49,8 @@ export interface OrderRecord {
   placed_at: string;
   /** For a cancelled order, the lines that were short. */
   short_lines?: ShortLine[];
+  /** The fingerprint of the order's content (handlers/orders/fingerprint.ts); absent on records written before it. */
+  fingerprint?: string;
 }
 
 export interface PlaceOrderRequest {
@@ -59,14 +61,54 @@ export interface PlaceOrderRequest {
   outboxIfPlaced: OutboxEntry[];
   /** The outbox written with the cancelled order when some line is short. */
   outboxIfCancelled: OutboxEntry[];
+  /** Kept with the record, so that a later message with the same id and other content can be told apart. */
+  fingerprint: string;
 }
 
 export type PlaceOrderResult =
   | { outcome: 'placed' }
   /** Recorded as CANCELLED_INSUFFICIENT_INVENTORY; stock untouched. */
   | { outcome: 'insufficient'; short: ShortLine[] }
-  /** This order id was already recorded (a redelivery): nothing changed. */
-  | { outcome: 'duplicate'; status: OrderStatus };
+  /**
+   * This order id was already recorded: nothing changed. `fingerprint` is the recorded one (absent
+   * for a record written before fingerprints); the caller compares it with its own.
+   */
+  | { outcome: 'duplicate'; status: OrderStatus; fingerprint?: string };
+
+/** A lease on one outbox entry: whoever holds it, unexpired, is the one relay that sends it. */
+export interface EntryClaim {
+  /** Unique per relay call. */
+  owner: string;
+  /** Now (ISO 8601): a lease whose `until` is not after it has expired. */
+  at: string;
+  /** When the lease expires (ISO 8601). */
+  until: string;
+}
+
+/** One order with at least one outbox entry pending since `pending_since` (its placed_at). */
+export interface PendingOrder {
+  order_id: string;
+  pending_since: string;
+}
+
+export interface PendingOutboxQuery {
+  /** Only entries pending since strictly before this time (ISO 8601). */
+  before: string;
+  /** At most this many rows per page (1-1000). */
+  limit: number;
+  /** From the previous page; absent for the first. */
+  cursor?: string;
+}
+
+export interface PendingOutboxPage {
+  /**
+   * Oldest first. An order is listed once per page, but when its entries straddle two pages it
+   * may be listed on both: callers relay idempotently anyway.
+   */
+  orders: PendingOrder[];
+  /** Absent on the last page. Opaque. */
+  cursor?: string;
+}
 
 export interface OrderLedger {
   /**
@@ -78,6 +120,23 @@ export interface OrderLedger {
   getOrder(orderId: string): Promise<OrderRecord | undefined>;
   /** The order's outbox entries not yet marked sent, in the order they were written. */
   pendingOutbox(orderId: string): Promise<OutboxEntry[]>;
-  /** Marks one entry sent; marking an entry twice, or an unknown one, is not an error. */
+  /**
+   * Marks one entry sent (and no longer pending: it leaves the pending index in the same write);
+   * marking an entry twice, or an unknown one, is not an error.
+   */
   markSent(orderId: string, entryId: string): Promise<void>;
+  /**
+   * A conditional write of a lease on one pending entry: true when this claim now holds it (the
+   * entry is pending and unclaimed, or its lease expired, or `claim.owner` already holds it);
+   * false when it is sent, unknown, or another owner's lease runs. Concurrent claims: one wins.
+   */
+  claimEntry(orderId: string, entryId: string, claim: EntryClaim): Promise<boolean>;
+  /** Gives a lease back early (after a failed send), if `owner` still holds it; otherwise nothing. */
+  releaseEntry(orderId: string, entryId: string, owner: string): Promise<void>;
+  /**
+   * Orders with outbox entries pending since before `query.before`, oldest first, a bounded page
+   * at a time. Backed by an index of pending entries only (never a scan of every order): a sent
+   * entry leaves it in the write that marks it sent.
+   */
+  pendingOrders(query: PendingOutboxQuery): Promise<PendingOutboxPage>;
 }

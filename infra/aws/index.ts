@@ -6,6 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { getCallerIdentityOutput } from '@pulumi/aws/getCallerIdentity';
 import { awsEnvironment } from '../../adapters/aws/environment';
+import { ordersTable } from '../../adapters/aws/tables';
 import { settingName } from '../../handlers/settings';
 import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
@@ -19,6 +20,7 @@ import { ServerlessFunction, packageEntry } from './function';
 import { objectsOf } from './iam';
 import { OrdersPipeline } from './orders-pipeline';
 import { allowBrowserUploads, signingStatements } from './signed-uploads';
+import { OutboxSweeper } from './outbox-sweeper';
 import { Tables } from './tables';
 import { UsersApi } from './users-api';
 
@@ -126,6 +128,8 @@ export function deployAws(config: StackConfig): Record<string, pulumi.Input<unkn
     },
     statements: [
       { sid: 'OrderItems', actions: itemActions, resources: [tables.orders.arn] },
+      // the outbox sweeper reads the sparse index of pending entries (adapters/aws/tables.ts)
+      { sid: 'FindPendingOutboxes', actions: ['dynamodb:Query'], resources: [pulumi.interpolate`${tables.orders.arn}/index/${ordersTable.pendingIndex}`] },
       // What the event source mapping does with the function's role.
       { sid: 'ConsumeOrders', actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], resources: [pipeline.orders.arn] },
       { sid: 'SendPaymentsAndDeadLetters', actions: ['sqs:SendMessage'], resources: [pipeline.payments.arn, pipeline.deadLetters.arn] },
@@ -133,6 +137,7 @@ export function deployAws(config: StackConfig): Record<string, pulumi.Input<unkn
     ],
   });
   pipeline.deliverTo(orders, config.aws.ordersBatchSize);
+  new OutboxSweeper('outbox-sweeper', { namePrefix: prefix, fn: orders, everyMinutes: config.outboxSweepMinutes, accountId });
 
   new Alarms('alarms', {
     namePrefix: prefix,

@@ -23,6 +23,7 @@ import { hostTimeout, readAzureOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
 import { defaultStorageAccountName, functionAppName, orderEventsTopicName } from './names';
 import { allowBrowserUploads, delegatorGrant } from './signed-uploads';
+import { outboxSweeperSettings } from './outbox-sweeper';
 import { StorageAccount } from './storage-account';
 import { Tables } from './tables';
 import { usersApiSettings, usersApiUrl } from './users-api';
@@ -116,6 +117,7 @@ export function deployAzure(config: StackConfig): Record<string, pulumi.Input<un
     [env.orders.deadLetterContainer]: pipeline.oversizeDeadLetters.name,
     [settingName('orders', 'maxDeliveries')]: String(config.maxDeliveries),
     ...usersApiSettings(config.usersApi),
+    ...outboxSweeperSettings(config.outboxSweepMinutes),
   };
 
   const app = new FunctionApp('functions', {

@@ -22,6 +22,7 @@ import { memberOfEmail, type Grant } from './iam';
 import { readGcpOptions } from './options';
 import { OrdersPipeline } from './orders-pipeline';
 import { PropagationWait, grantSettleSeconds } from './propagation-wait';
+import { OutboxSweeper } from './outbox-sweeper';
 import { ProjectServices } from './services';
 import { signAsItself, signingGrants, uploadCors } from './signed-uploads';
 import { Tables } from './tables';
@@ -164,6 +165,10 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     maxBackoffSeconds: options.ordersMaxBackoffSeconds,
     pubsubAgentEmail,
   });
+  new OutboxSweeper('outbox-sweeper', {
+    project, region, namePrefix: prefix, fn: orders, everyMinutes: config.outboxSweepMinutes,
+    functionTimeoutSeconds: config.functions.orders.timeoutSeconds, dependsOn,
+  });
 
   new Alarms('alarms', {
     project,
@@ -183,6 +188,8 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     paymentsTopic: pipeline.payments.name,
     eventsTopic: pipeline.events.name,
     ordersDeadLetterTopic: pipeline.deadLetters.name,
+    // the kept subscription of dead letters, which `npm run redrive` reads
+    ordersDeadLetterSubscription: pipeline.deadLettersKept.name,
     imagesDeadLetterTopic: uploads.deadLetters.name,
     firestoreDatabase: tables.databaseName,
     functionNames: { images: images.functionName, users: users.functionName, orders: orders.functionName },

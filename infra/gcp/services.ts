@@ -28,6 +28,8 @@ export const requiredServices = [
   'iamcredentials.googleapis.com',
   'logging.googleapis.com',
   'monitoring.googleapis.com',
+  // the outbox sweeper's schedule (infra/gcp/outbox-sweeper.ts)
+  'cloudscheduler.googleapis.com',
 ] as const;
 
 /**

@@ -137,6 +137,7 @@ describe('infra: the AWS dev stack under mocks', function () {
     expect(resourcesBySid('orders')).to.deep.equal({
       WriteOwnLogs: [logs('orders')],
       OrderItems: [table('mcf-dev-orders-table')],
+      FindPendingOutboxes: [`${table('mcf-dev-orders-table')}/index/outbox-pending`],
       ConsumeOrders: [queue('mcf-dev-orders-queue')],
       SendPaymentsAndDeadLetters: [queue('mcf-dev-payments-queue'), queue('mcf-dev-orders-dead-letters')],
       PublishEvents: [`arn:aws:sns:${region}:${account}:mcf-dev-order-events`],
@@ -214,7 +215,11 @@ describe('infra: the AWS dev stack under mocks', function () {
     expect(users.globalSecondaryIndexes).to.deep.equal([{ name: index.IndexName, keySchemas: index.KeySchema.map((k) => ({ attributeName: k.AttributeName, keyType: k.KeyType })), projectionType: 'ALL' }]);
     const orders = r.get(T.table, 'tables-orders').inputs;
     expect([orders.hashKey, orders.rangeKey]).to.deep.equal(ordersTableDefinition.KeySchema.map((k) => k.AttributeName));
-    expect(orders.globalSecondaryIndexes).to.equal(undefined);
+    // the sparse index of pending outbox entries the sweeper queries, keys only
+    expect(orders.globalSecondaryIndexes).to.deep.equal([
+      { name: 'outbox-pending', keySchemas: [{ attributeName: 'outbox_pending', keyType: 'HASH' }, { attributeName: 'pending_since', keyType: 'RANGE' }], projectionType: 'KEYS_ONLY' },
+    ]);
+    expect(orders.attributes).to.have.deep.members(ordersTableDefinition.AttributeDefinitions.map((a) => ({ name: a.AttributeName, type: a.AttributeType })));
   });
 
   it('serves ANY /users, ANY /users/{id} and ANY /users/{id}/{proxy+} over payload 2.0, throttled, invoked only from this API', () => {

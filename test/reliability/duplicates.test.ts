@@ -59,6 +59,8 @@ for (const store of storesUnderTest) {
       // a re-sent copy carries the same order id (counted above), and its dedup key is that id
       for (const p of bus.payments) expect(p.dedupKey).to.equal(p.order_id);
       const resent = bus.payments.length - paid.size;
+      // each relay claims an entry before sending it: concurrency alone re-sends nothing (issue 20)
+      expect(resent, 'payment requests re-sent without a crash').to.equal(0);
       const redeliveries = deliveries.reduce((n, d) => n + d.attempts - 1, 0);
 
       tally(`duplicates: orders (${store.name})`, orders.length);

@@ -51,7 +51,7 @@ describe(`reliability: faults through the Lambda orders handler on ${store.name}
             return batchItemFailures.map((f) => f.itemIdentifier);
           };
         },
-        adapterDeadLetters: async () => deadLetters.letters.length,
+        adapterDeadLetters: async () => deadLetters.letters,
       },
       scale.faultOrders,
     );

@@ -10,7 +10,8 @@
 import type { QueueClient } from '@azure/storage-queue';
 import host from '../../adapters/azure/host.json';
 import { ordersHandler } from '../../adapters/azure/orders';
-import { maxDequeueCount, poisonQueueName } from '../../adapters/azure/queue-encoding';
+import { decodeQueueMessage, maxDequeueCount, poisonQueueName } from '../../adapters/azure/queue-encoding';
+import type { DeadLetter } from '../../handlers/ports/dead-letters';
 import { ordersPorts } from '../../adapters/azure/wiring';
 import { context, useAzureApp } from '../adapters/azure/app-harness';
 import { ordersThroughFaults } from '../support/reliability-faults';
@@ -66,7 +67,18 @@ describe(`reliability: faults through the Azure orders queue trigger on ${store.
             return again;
           };
         },
-        adapterDeadLetters: async () => (await poison.exists() ? (await poison.getProperties()).approximateMessagesCount ?? 0 : 0),
+        adapterDeadLetters: async () => {
+          if (!(await poison.exists())) return [];
+          const letters: DeadLetter[] = [];
+          for (;;) {
+            const { receivedMessageItems } = await poison.receiveMessages({ numberOfMessages: 32 });
+            if (receivedMessageItems.length === 0) return letters;
+            for (const m of receivedMessageItems) {
+              letters.push(JSON.parse(decodeQueueMessage(m.messageText)) as DeadLetter);
+              await poison.deleteMessage(m.messageId, m.popReceipt);
+            }
+          }
+        },
       },
       scale.faultOrders,
     );

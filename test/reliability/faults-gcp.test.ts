@@ -56,7 +56,7 @@ describe(`reliability: faults through the GCP orders push function on the ${stor
             return again;
           };
         },
-        adapterDeadLetters: async () => deadLetters.letters.length,
+        adapterDeadLetters: async () => deadLetters.letters,
       },
       scale.faultOrders,
     );

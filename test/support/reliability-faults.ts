@@ -4,6 +4,7 @@
  * (the store never saw the write) or AFTER it (the write happened but the caller saw a failure,
  * as with a timeout on a committed write): the two cases an at-least-once consumer must survive.
  */
+import type { DeadLetter } from '../../handlers/ports/dead-letters';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Inventory } from '../../handlers/ports/inventory';
@@ -112,8 +113,12 @@ export interface FaultPlatform {
    * the platform delivers again (listed in batchItemFailures, thrown, answered non-2xx).
    */
   entry(ports: { ledger: OrderLedger; bus: MessageBus }): (batch: PlatformDelivery[]) => Promise<string[]>;
-  /** Dead letters the adapter wrote itself (permanent failures); an injected outage must never land there. */
-  adapterDeadLetters(): Promise<number>;
+  /**
+   * Dead letters the adapter wrote itself. Before the last delivery only bad input may land there,
+   * never an injected outage; at the last delivery the adapter writes the platform's dead letter
+   * itself, with the order's state (issue 20), and those are redriven with the platform's DLQ.
+   */
+  adapterDeadLetters(): Promise<DeadLetter[]>;
 }
 
 /**
@@ -188,7 +193,14 @@ export async function ordersThroughFaults(platform: FaultPlatform, orderCount: n
   const dlq = await drain(orders.map((o) => ({ id: o.order_id, body: JSON.stringify(o), receives: 0 })));
   expect(injector.injected.length, 'faults injected').to.be.greaterThan(0);
   await expectNothingHalfApplied(platform.ledger, orders, products, STOCK);
-  expect(await platform.adapterDeadLetters(), 'outages the adapter dead-lettered as bad input').to.equal(0);
+  const letters = await platform.adapterDeadLetters();
+  expect(letters.filter((l) => l.attempts < platform.maxReceives), 'outages the adapter dead-lettered as bad input').to.deep.equal([]);
+  for (const l of letters) {
+    // the last delivery's letter: the original message and the order's state
+    expect(l.message, l.reason).to.be.a('string');
+    expect(l.order?.order_id, l.reason).to.equal(JSON.parse(l.message!).order_id);
+    dlq.push({ id: l.order!.order_id, body: l.message!, receives: 0 });
+  }
   const injected = injector.injected.length;
 
   // re-running the queue: the DLQ redriven with the faults gone

@@ -23,18 +23,21 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Inventory } from '../../../handlers/ports/inventory';
 import type {
+  EntryClaim,
   Order,
   OrderLedger,
   OrderLine,
   OrderRecord,
   OrderStatus,
   OutboxEntry,
+  PendingOutboxPage,
+  PendingOutboxQuery,
   PlaceOrderRequest,
   PlaceOrderResult,
   ShortLine,
 } from '../../../handlers/ports/order-ledger';
 import { retryOnConflict } from '../../../handlers/retry';
-import { orderKey, outboxKey, outboxPrefix, productKey } from '../tables';
+import { orderKey, ordersTable, outboxKey, outboxPrefix, productKey } from '../tables';
 import { conditionFailedAt, isConditionalCheckFailed, isTransactionConflict } from './transactions';
 
 /** Stock moved between the failed transaction and our reading of it: start over. */
@@ -54,13 +57,13 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
     return retryOnConflict(() => this.attempt(request), isRetryable);
   }
 
-  private async attempt({ order, at, outboxIfPlaced, outboxIfCancelled }: PlaceOrderRequest): Promise<PlaceOrderResult> {
+  private async attempt({ order, at, outboxIfPlaced, outboxIfCancelled, fingerprint }: PlaceOrderRequest): Promise<PlaceOrderResult> {
     const lines = order.items;
     try {
       await this.transact([
         ...lines.map((line) => this.decrement(line)),
-        this.putOrder(order, 'PLACED', at),
-        ...this.putOutbox(order.order_id, outboxIfPlaced),
+        this.putOrder(order, 'PLACED', at, fingerprint),
+        ...this.putOutbox(order.order_id, outboxIfPlaced, at),
       ]);
       return { outcome: 'placed' };
     } catch (err) {
@@ -70,10 +73,10 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
 
     const short = await this.shortLines(lines);
     if (short.length === 0) throw new StockChanged();
-    const outbox = this.putOutbox(order.order_id, outboxIfCancelled);
+    const outbox = this.putOutbox(order.order_id, outboxIfCancelled, at);
     try {
       await this.transact([
-        this.putOrder(order, 'CANCELLED_INSUFFICIENT_INVENTORY', at, short),
+        this.putOrder(order, 'CANCELLED_INSUFFICIENT_INVENTORY', at, fingerprint, short),
         ...outbox,
         ...short.map((line) => this.stillShort(line)),
       ]);
@@ -90,6 +93,7 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
     if (!out.Item) return undefined;
     const record: OrderRecord = { order: out.Item.order as Order, status: out.Item.status as OrderStatus, placed_at: String(out.Item.placed_at) };
     if (out.Item.short_lines) record.short_lines = out.Item.short_lines as ShortLine[];
+    if (typeof out.Item.fingerprint === 'string') record.fingerprint = out.Item.fingerprint;
     return record;
   }
 
@@ -123,7 +127,8 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
             new UpdateCommand({
               TableName: this.tableName,
               Key: outboxKey(orderId, entryId),
-              UpdateExpression: 'SET sent = :sent',
+              // leaving the sparse pending index in the same write
+              UpdateExpression: 'SET sent = :sent REMOVE outbox_pending, pending_since, claim_owner, claim_until',
               // Without the condition an unknown entry would be created by the update.
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeValues: { ':sent': true },
@@ -134,6 +139,77 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }
+  }
+
+  /** A conditional UpdateItem: DynamoDB applies one of two racing updates whose condition holds. */
+  async claimEntry(orderId: string, entryId: string, claim: EntryClaim): Promise<boolean> {
+    try {
+      await retryOnConflict(
+        () =>
+          this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: outboxKey(orderId, entryId),
+              UpdateExpression: 'SET claim_owner = :owner, claim_until = :until',
+              ConditionExpression:
+                'attribute_exists(pk) AND sent = :false AND (attribute_not_exists(claim_owner) OR claim_owner = :owner OR claim_until <= :at)',
+              ExpressionAttributeValues: { ':owner': claim.owner, ':until': claim.until, ':at': claim.at, ':false': false },
+            }),
+          ),
+        isTransactionConflict,
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async releaseEntry(orderId: string, entryId: string, owner: string): Promise<void> {
+    try {
+      await retryOnConflict(
+        () =>
+          this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: outboxKey(orderId, entryId),
+              UpdateExpression: 'REMOVE claim_owner, claim_until',
+              ConditionExpression: 'claim_owner = :owner',
+              ExpressionAttributeValues: { ':owner': owner },
+            }),
+          ),
+        isTransactionConflict,
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
+  /**
+   * One Query of the sparse index (pending entries only), `limit` entries a page. Index reads are
+   * eventually consistent: an entry marked sent a moment ago may still be listed, and the relay
+   * then finds nothing to send.
+   */
+  async pendingOrders({ before, limit, cursor }: PendingOutboxQuery): Promise<PendingOutboxPage> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: ordersTable.pendingIndex,
+        KeyConditionExpression: '#p = :p AND #since < :before',
+        ExpressionAttributeNames: { '#p': ordersTable.pendingKey, '#since': ordersTable.pendingSortKey },
+        ExpressionAttributeValues: { ':p': ordersTable.pendingPartition, ':before': before },
+        Limit: limit,
+        ExclusiveStartKey: cursor ? decodeCursor(cursor) : undefined,
+      }),
+    );
+    const orders = new Map<string, string>();
+    for (const item of out.Items ?? []) {
+      const orderId = String(item.pk).slice('ORDER#'.length);
+      if (!orders.has(orderId)) orders.set(orderId, String(item.pending_since));
+    }
+    const page: PendingOutboxPage = { orders: [...orders].map(([order_id, pending_since]) => ({ order_id, pending_since })) };
+    if (out.LastEvaluatedKey) page.cursor = Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url');
+    return page;
   }
 
   async getStock(productId: string): Promise<number | undefined> {
@@ -173,15 +249,26 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
     };
   }
 
-  private putOrder(order: Order, status: OrderStatus, at: string, short?: ShortLine[]): TransactItem {
-    const item: Record<string, unknown> = { ...orderKey(order.order_id), order, status, placed_at: at };
+  private putOrder(order: Order, status: OrderStatus, at: string, fingerprint: string, short?: ShortLine[]): TransactItem {
+    const item: Record<string, unknown> = { ...orderKey(order.order_id), order, status, placed_at: at, fingerprint };
     if (short) item.short_lines = short;
     return { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
   }
 
-  private putOutbox(orderId: string, entries: OutboxEntry[]): TransactItem[] {
+  /** Each entry enters the sparse pending index (`outbox_pending`, `pending_since`) as it is written. */
+  private putOutbox(orderId: string, entries: OutboxEntry[], at: string): TransactItem[] {
     return entries.map((entry, seq) => ({
-      Put: { TableName: this.tableName, Item: { ...outboxKey(orderId, entry.entry_id), seq, sent: false, entry } },
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...outboxKey(orderId, entry.entry_id),
+          seq,
+          sent: false,
+          entry,
+          [ordersTable.pendingKey]: ordersTable.pendingPartition,
+          [ordersTable.pendingSortKey]: at,
+        },
+      },
     }));
   }
 
@@ -201,6 +288,18 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
   private async duplicate(orderId: string): Promise<PlaceOrderResult> {
     const existing = await this.getOrder(orderId);
     if (!existing) throw new StockChanged(); // cannot happen once written; retry rather than guess
-    return { outcome: 'duplicate', status: existing.status };
+    return existing.fingerprint
+      ? { outcome: 'duplicate', status: existing.status, fingerprint: existing.fingerprint }
+      : { outcome: 'duplicate', status: existing.status };
   }
+}
+
+/** The index's LastEvaluatedKey, as this ledger encoded it: four string attributes. */
+function decodeCursor(cursor: string): Record<string, string> {
+  const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const keys = ['pk', 'sk', ordersTable.pendingKey, ordersTable.pendingSortKey];
+  if (typeof value !== 'object' || value === null || !keys.every((k) => typeof (value as Record<string, unknown>)[k] === 'string')) {
+    throw new Error('pendingOrders: a cursor this ledger did not issue');
+  }
+  return value as Record<string, string>;
 }

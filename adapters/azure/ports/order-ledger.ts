@@ -6,8 +6,12 @@
  * So stock rows, order rows and outbox rows share the partition `ledger`:
  *   `stock:<product_id>`           { quantity }
  *   `order:<order_id>`             { order (JSON), status, placed_at, short_lines (JSON) }
- *   `outbox:<order_id>:<nnn>`      { entry (JSON), sent }
- * An order of 25 products (the core's cap) is 25 stock updates + 1 order + its outbox entries.
+ *   `outbox:<order_id>:<nnn>`      { entry (JSON), sent, pending_since, claim_owner, claim_until }
+ *   `pending:<placed_at>:<order_id>:<nnn>`  { order_id, pending_since }: one row per pending entry
+ * The `pending:` rows are the pending outbox's index: created in the transaction that records the
+ * order, each deleted in the transaction that marks its entry sent, so a range query on RowKey
+ * (`pending:` up to `pending:<time>`) reads pending work only, oldest first, and never the orders.
+ * An order of 25 products (the core's cap) is 25 stock updates + 1 order + 2 x its outbox entries.
  * Throughput limit: one partition serves about 2,000 entities/s on Table storage
  * (https://learn.microsoft.com/azure/storage/tables/scalability-targets), i.e. roughly 400-600
  * small orders/s for the whole shop, and concurrent orders for one product serialise on its
@@ -21,9 +25,12 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Inventory } from '../../../handlers/ports/inventory';
 import type {
+  EntryClaim,
   OrderLedger,
   OrderRecord,
   OutboxEntry,
+  PendingOutboxPage,
+  PendingOutboxQuery,
   PlaceOrderRequest,
   PlaceOrderResult,
   ShortLine,
@@ -50,12 +57,25 @@ type OrderEntity = {
   status: string;
   placed_at: string;
   short_lines?: string;
+  fingerprint?: string;
 };
 type OutboxEntity = {
   partitionKey: string;
   rowKey: string;
+  etag?: string;
   entry: string;
   sent: boolean;
+  /** Absent on rows written before the pending index existed (they have no `pending:` row). */
+  pending_since?: string;
+  /** '' when nobody holds the entry (Merge cannot remove a property). */
+  claim_owner?: string;
+  claim_until?: string;
+};
+type PendingEntity = {
+  partitionKey: string;
+  rowKey: string;
+  order_id: string;
+  pending_since: string;
 };
 
 const stockRow = (productId: string) => `stock:${keyPart(productId)}`;
@@ -64,6 +84,9 @@ const outboxPrefix = (orderId: string) => `outbox:${keyPart(orderId)}:`;
 /** `;` is the character after `:`: the end of one order's outbox range. */
 const outboxEnd = (orderId: string) => `outbox:${keyPart(orderId)};`;
 const outboxRow = (orderId: string, index: number) => outboxPrefix(orderId) + String(index).padStart(3, '0');
+const PENDING_PREFIX = 'pending:';
+/** ISO 8601 times of one length sort as strings do, so the RowKey order is the time order. */
+const pendingRow = (since: string, outboxRowKey: string) => `${PENDING_PREFIX}${since}:${outboxRowKey.slice('outbox:'.length)}`;
 
 export class TableOrderLedger implements OrderLedger, Inventory {
   constructor(
@@ -84,9 +107,12 @@ export class TableOrderLedger implements OrderLedger, Inventory {
     return retryOnConflict(() => this.tryPlace(request), (err) => isStale(err) || isTaken(err), this.retry);
   }
 
-  private async tryPlace({ order, at, outboxIfPlaced, outboxIfCancelled }: PlaceOrderRequest): Promise<PlaceOrderResult> {
+  private async tryPlace({ order, at, outboxIfPlaced, outboxIfCancelled, fingerprint }: PlaceOrderRequest): Promise<PlaceOrderResult> {
     const existing = await this.entity<OrderEntity>(orderRow(order.order_id));
-    if (existing) return { outcome: 'duplicate', status: existing.status as OrderRecord['status'] };
+    if (existing) {
+      const status = existing.status as OrderRecord['status'];
+      return existing.fingerprint ? { outcome: 'duplicate', status, fingerprint: existing.fingerprint } : { outcome: 'duplicate', status };
+    }
     const rows = await Promise.all(order.items.map((line) => this.entity<StockEntity>(stockRow(line.product_id))));
     const short: ShortLine[] = [];
     order.items.forEach((line, i) => {
@@ -99,6 +125,7 @@ export class TableOrderLedger implements OrderLedger, Inventory {
       order: JSON.stringify(order),
       status: short.length ? 'CANCELLED_INSUFFICIENT_INVENTORY' : 'PLACED',
       placed_at: at,
+      fingerprint,
     };
     const actions: TransactionAction[] = [];
     if (short.length) {
@@ -112,8 +139,10 @@ export class TableOrderLedger implements OrderLedger, Inventory {
     }
     actions.push(['create', record]);
     (short.length ? outboxIfCancelled : outboxIfPlaced).forEach((entry, i) => {
-      const row: OutboxEntity = { partitionKey: LEDGER_PARTITION, rowKey: outboxRow(order.order_id, i), entry: JSON.stringify(entry), sent: false };
-      actions.push(['create', row]);
+      const rowKey = outboxRow(order.order_id, i);
+      const row: OutboxEntity = { partitionKey: LEDGER_PARTITION, rowKey, entry: JSON.stringify(entry), sent: false, pending_since: at, claim_owner: '', claim_until: '' };
+      const pending: PendingEntity = { partitionKey: LEDGER_PARTITION, rowKey: pendingRow(at, rowKey), order_id: order.order_id, pending_since: at };
+      actions.push(['create', row], ['create', pending]);
     });
     await this.table.submitTransaction(actions);
     return short.length ? { outcome: 'insufficient', short } : { outcome: 'placed' };
@@ -124,6 +153,7 @@ export class TableOrderLedger implements OrderLedger, Inventory {
     if (!e) return undefined;
     const record: OrderRecord = { order: JSON.parse(e.order), status: e.status as OrderRecord['status'], placed_at: e.placed_at };
     if (e.short_lines) record.short_lines = JSON.parse(e.short_lines);
+    if (e.fingerprint) record.fingerprint = e.fingerprint;
     return record;
   }
 
@@ -138,12 +168,78 @@ export class TableOrderLedger implements OrderLedger, Inventory {
     return (await this.outboxRows(orderId)).filter((r) => !r.sent).map((r) => JSON.parse(r.entry) as OutboxEntry);
   }
 
+  /** The entry's row, read fresh (with its ETag); undefined when the order has no such entry. */
+  private async outboxRowOf(orderId: string, entryId: string): Promise<OutboxEntity | undefined> {
+    return (await this.outboxRows(orderId)).find((row) => (JSON.parse(row.entry) as OutboxEntry).entry_id === entryId);
+  }
+
+  /**
+   * One entity-group transaction: the row marked sent (if unchanged since read) and its `pending:`
+   * row deleted. A 412 means another writer got there first: read again.
+   */
   async markSent(orderId: string, entryId: string): Promise<void> {
-    for (const row of await this.outboxRows(orderId)) {
-      if (row.sent || (JSON.parse(row.entry) as OutboxEntry).entry_id !== entryId) continue;
-      // Merge touches only `sent`; marking twice writes the same value.
-      await this.table.updateEntity({ partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, sent: true }, 'Merge');
+    await retryOnConflict(
+      async () => {
+        const row = await this.outboxRowOf(orderId, entryId);
+        if (!row || row.sent) return;
+        const actions: TransactionAction[] = [
+          ['update', { partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, sent: true, claim_owner: '', claim_until: '' }, 'Merge', { etag: row.etag }],
+        ];
+        if (row.pending_since) actions.push(['delete', { partitionKey: LEDGER_PARTITION, rowKey: pendingRow(row.pending_since, row.rowKey) }]);
+        await this.table.submitTransaction(actions);
+      },
+      isStale,
+      this.retry,
+    );
+  }
+
+  /** Merge with the row's ETag: of two claims read at the same version, the second gets 412 and reads again. */
+  async claimEntry(orderId: string, entryId: string, claim: EntryClaim): Promise<boolean> {
+    return retryOnConflict(
+      async () => {
+        const row = await this.outboxRowOf(orderId, entryId);
+        if (!row || row.sent) return false;
+        if (row.claim_owner && row.claim_owner !== claim.owner && (row.claim_until ?? '') > claim.at) return false;
+        await this.table.updateEntity(
+          { partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, claim_owner: claim.owner, claim_until: claim.until },
+          'Merge',
+          { etag: row.etag },
+        );
+        return true;
+      },
+      isStale,
+      this.retry,
+    );
+  }
+
+  async releaseEntry(orderId: string, entryId: string, owner: string): Promise<void> {
+    await retryOnConflict(
+      async () => {
+        const row = await this.outboxRowOf(orderId, entryId);
+        if (!row || row.claim_owner !== owner) return;
+        await this.table.updateEntity({ partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, claim_owner: '', claim_until: '' }, 'Merge', { etag: row.etag });
+      },
+      isStale,
+      this.retry,
+    );
+  }
+
+  /** A RowKey range of the `pending:` rows, up to (not including) `pending:<before>`; at most `limit` rows. */
+  async pendingOrders({ before, limit, cursor }: PendingOutboxQuery): Promise<PendingOutboxPage> {
+    const after = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : PENDING_PREFIX;
+    if (!after.startsWith(PENDING_PREFIX)) throw new Error('pendingOrders: a cursor this ledger did not issue');
+    const filter = loadTables().odata`PartitionKey eq ${LEDGER_PARTITION} and RowKey gt ${after} and RowKey lt ${PENDING_PREFIX + before}`;
+    const rows: PendingEntity[] = [];
+    const pages = this.table.listEntities<PendingEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: limit });
+    for await (const page of pages) {
+      for (const e of page) if (rows.length < limit) rows.push(e);
+      if (rows.length >= limit) break;
     }
+    const orders = new Map<string, string>();
+    for (const r of rows) if (!orders.has(r.order_id)) orders.set(r.order_id, r.pending_since);
+    const result: PendingOutboxPage = { orders: [...orders].map(([order_id, pending_since]) => ({ order_id, pending_since })) };
+    if (rows.length === limit) result.cursor = Buffer.from(rows[rows.length - 1].rowKey).toString('base64url');
+    return result;
   }
 
   async getStock(productId: string): Promise<number | undefined> {

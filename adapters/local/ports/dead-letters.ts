@@ -18,6 +18,14 @@ export class SqliteDeadLetters implements DeadLetterSink {
     );
   }
 
+  /** Every dead letter with its id (for `POST /dead-letters/{id}/redrive`), newest first. */
+  entries(limit = 1000): { id: number; letter: DeadLetter }[] {
+    return this.db
+      .prepare<[number], { id: number; envelope: string }>('SELECT id, envelope FROM dead_letters ORDER BY id DESC LIMIT ?')
+      .all(limit)
+      .map((r) => ({ id: r.id, letter: JSON.parse(r.envelope) as DeadLetter }));
+  }
+
   /** Every dead letter, newest first. */
   list(limit = 1000): DeadLetter[] {
     return this.db

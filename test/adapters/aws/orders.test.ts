@@ -6,9 +6,13 @@ import { SqsDeadLetters } from '../../../adapters/aws/ports/dead-letters';
 import { TransientError } from '../../../handlers/errors';
 import type { PlaceOrderRequest } from '../../../handlers/ports/order-ledger';
 import type { SqsEvent, SqsRecord } from '../../../adapters/aws/events/queue-message';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsSnsMessageBus } from '../../../adapters/aws/ports/message-bus';
+import { SWEEP_REQUEST } from '../../../handlers/orders/sweeper';
 import { drain } from '../../support/aws-queues';
 import { eventFixture } from '../../support/fixtures';
-import { ordersHarness } from './harness';
+import { deadEndpoint, ordersHarness } from './harness';
 
 type Harness = Exclude<Awaited<ReturnType<typeof ordersHarness>>, string>;
 
@@ -187,5 +191,46 @@ describe('aws orders entry point', function () {
     const noQueue = { ...h.wiring, deadLetters: new SqsDeadLetters(h.sqs, `${h.deadLetters.url}-deleted`) };
     const bad = recordWith('not json');
     expect(await createOrdersHandler(noQueue)({ Records: [bad] })).to.deep.equal({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+  });
+
+  it('answers the outbox sweeper\'s scheduled event by relaying what an outage left pending', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await h.ledger.setStock(product, 5);
+    const o = order(product, 1);
+    const dead = await deadEndpoint();
+    const fake = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, endpoint: dead };
+    const downBus = new SqsSnsMessageBus(new SQSClient(fake), new SNSClient(fake), { queues: { payments: h.payments.url }, topics: { events: h.events.topicArn } });
+    const outage = { ...h.wiring, deps: { ...h.wiring.deps, bus: downBus } };
+    const record = recordWith(o.body);
+    expect(await createOrdersHandler(outage)({ Records: [record] })).to.deep.equal({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect((await h.ledger.getOrder(o.order_id))?.status).to.equal('PLACED');
+    expect(await h.ledger.pendingOutbox(o.order_id)).to.have.length(2);
+
+    // the schedule's Input, as EventBridge Scheduler passes it, ten minutes later
+    const later = { ...h.wiring, deps: { ...h.wiring.deps, clock: { now: () => new Date(Date.now() + 600_000) } } };
+    const swept = await createOrdersHandler(later)(SWEEP_REQUEST, { awsRequestId: 'sweep-1' });
+    expect(swept).to.include({ failed: 0 });
+    expect(await h.ledger.pendingOutbox(o.order_id)).to.deep.equal([]);
+    const payments = (await drain(h.sqs, h.payments.url)).filter((m) => JSON.parse(m.body).order_id === o.order_id);
+    expect(payments).to.have.length(1);
+    await drain(h.sqs, h.events.queue.url);
+  });
+
+  it('writes the dead letter itself on the last delivery SQS allows, with the order\'s state, instead of retrying', async () => {
+    const product = `sku-${randomUUID().slice(0, 8)}`;
+    await h.ledger.setStock(product, 5);
+    const o = order(product, 1);
+    const dead = await deadEndpoint();
+    const fake = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, endpoint: dead };
+    const downBus = new SqsSnsMessageBus(new SQSClient(fake), new SNSClient(fake), { queues: { payments: h.payments.url }, topics: { events: h.events.topicArn } });
+    const outage = { ...h.wiring, deps: { ...h.wiring.deps, bus: downBus } };
+    const base = recordWith(o.body);
+    const fifth = { ...base, attributes: { ...base.attributes, ApproximateReceiveCount: String(h.wiring.settings.maxDeliveries) } };
+    expect(await createOrdersHandler(outage)({ Records: [fifth] })).to.deep.equal({ batchItemFailures: [] });
+    const letters = (await drain(h.sqs, h.deadLetters.url)).map((m) => JSON.parse(m.body));
+    const letter = letters.find((l) => l.message === o.body);
+    expect(letter).to.deep.include({ function: 'orders', attempts: 5 });
+    expect(letter.reason).to.match(/^order ord-/);
+    expect(letter.order).to.deep.equal({ order_id: o.order_id, status: 'PLACED', pending_entries: ['payment-request', 'order-created'] });
   });
 });

@@ -10,6 +10,9 @@ import sharp from 'sharp';
 import type { BlobCreatedEvent } from '../../../adapters/azure/events/object-created';
 import { imagesHandler } from '../../../adapters/azure/images';
 import { ordersHandler } from '../../../adapters/azure/orders';
+import { OUTBOX_SWEEP_FUNCTION, outboxSweepHandler } from '../../../adapters/azure/outbox-sweep';
+import { orderFingerprint } from '../../../handlers/orders/fingerprint';
+import { outboxIfPlaced } from '../../../handlers/orders/outbox';
 import { TableOrderLedger } from '../../../adapters/azure/ports/order-ledger';
 import { encodeQueueMessage, poisonQueueName } from '../../../adapters/azure/queue-encoding';
 import { usersHandler } from '../../../adapters/azure/users';
@@ -346,6 +349,24 @@ describe('Azure functions end to end (Azurite)', function () {
       expect(paid.filter((m) => m.attributes.order_id === o.order_id)).to.have.length(1);
       expect(grid.received.filter((e) => e.subject === `orders/${o.order_id}`)).to.have.length(1);
       expect(((await peekAll(poison())) as { message?: string }[]).some((l) => l.message?.includes(o.order_id))).to.equal(false);
+    });
+
+    it('relays, on the sweeper\'s timer, what an order recorded during an outage left pending', async () => {
+      const tag = randomUUID().slice(0, 6);
+      const product = `p-${tag}`;
+      await ledger().setStock(product, 5);
+      const o = order(`o-sweep-${tag}`, [{ product_id: product, quantity: 1 }]);
+      // recorded ten minutes ago, its relay never done (every delivery met a bus that was down)
+      const at = new Date(Date.now() - 600_000).toISOString();
+      await ledger().placeOrder({ order: o, at, outboxIfPlaced: outboxIfPlaced(o, at), outboxIfCancelled: [], fingerprint: orderFingerprint(o) });
+      const timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+      const swept = await outboxSweepHandler(timer, context(OUTBOX_SWEEP_FUNCTION));
+      expect(swept).to.include({ failed: 0 });
+      expect(swept.relayed).to.be.at.least(2);
+      expect(await ledger().pendingOutbox(o.order_id)).to.deep.equal([]);
+      const paid = (await peekAll(payments())) as { attributes: Record<string, string> }[];
+      expect(paid.filter((m) => m.attributes.order_id === o.order_id)).to.have.length(1);
+      expect(grid.received.filter((e) => e.subject === `orders/${o.order_id}`)).to.have.length(1);
     });
   });
 });

@@ -115,9 +115,11 @@ describe('Azure Flex Consumption package', function () {
     const triggers = Object.fromEntries(
       registered.map((f) => [f.name, Object.values(f.bindings).find((b) => b.direction === 'in')!]),
     );
-    expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'user-images', 'openapi', 'orders']);
+    expect(Object.keys(triggers)).to.deep.equal(['images', 'users', 'user-images', 'openapi', 'orders', 'outboxSweep']);
     expect(triggers.openapi).to.include({ type: 'httpTrigger', route: 'openapi.json', authLevel: 'anonymous' });
     expect(triggers.openapi.methods).to.have.members(['GET', 'HEAD', 'OPTIONS']);
+    // the outbox sweeper's timer, on the schedule the stack writes into ORDERS_SWEEP_SCHEDULE
+    expect(triggers.outboxSweep).to.include({ type: 'timerTrigger', schedule: '%ORDERS_SWEEP_SCHEDULE%' });
     expect(triggers.images.type).to.equal('eventGridTrigger');
     expect(triggers.users).to.include({ type: 'httpTrigger', route: 'users/{id?}', authLevel: 'anonymous' });
     // the signed uploads and images below a user (adapters/azure/users.ts)

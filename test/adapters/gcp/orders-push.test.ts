@@ -13,6 +13,9 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import '../../../adapters/gcp/orders';
 import { FirestoreOrderLedger } from '../../../adapters/gcp/ports/order-ledger';
+import { orderFingerprint } from '../../../handlers/orders/fingerprint';
+import { outboxIfPlaced } from '../../../handlers/orders/outbox';
+import { SWEEP_REQUEST } from '../../../handlers/orders/sweeper';
 import { firestoreClient } from '../../../adapters/gcp/wiring';
 import { gcpPeersMissing } from '../../support/gcp-peers';
 import { functionsEnv, type FunctionsEnv } from './support/functions-env';
@@ -143,5 +146,19 @@ describe('GCP orders end to end: Pub/Sub push subscription -> Functions Framewor
     expect((await ledger.getOrder(o.body.order_id))!.status).to.equal('PLACED');
     await until('the outbox relayed', async () => (await ledger.pendingOutbox(o.body.order_id)).length === 0);
     expect(env.received.ordersDeadLetters.messages.some((m) => m.data.toString() === o.text), 'not dead-lettered').to.equal(false);
+  });
+
+  it('relays, when Cloud Scheduler POSTs the sweep request, what an order recorded during an outage left pending', async () => {
+    const o = await order();
+    // recorded ten minutes ago, its payment request never sent (its message dead-lettered)
+    const at = new Date(Date.now() - 600_000).toISOString();
+    await ledger.placeOrder({ order: o.body, at, outboxIfPlaced: outboxIfPlaced(o.body, at), outboxIfCancelled: [], fingerprint: orderFingerprint(o.body) });
+    const res = await fetch(`${fn.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SWEEP_REQUEST) });
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.include({ failed: 0 });
+    await until(`payment of ${o.body.order_id}`, () => paymentsFor(o.body.order_id).length > 0);
+    expect(await ledger.pendingOutbox(o.body.order_id)).to.deep.equal([]);
+    await env.received.payments.settle(1);
+    expect(paymentsFor(o.body.order_id)).to.have.length(1);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { fixturePath, imageFixture, repoRoot } from '../../support/fixtures';
 import { installed } from '../../support/processes';
-import { eventually, startLocalServer, type LocalServer } from './local-server';
+import { eventually, getJson, startLocalServer, type LocalServer } from './local-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -107,5 +107,24 @@ describe('local console page in headless chromium', function () {
     expect(sent.some((r) => /^PUT \/signed\/originals\/demo-grace\//.test(r))).to.equal(true);
     expect(sent.some((r) => r.startsWith('PUT /buckets/'))).to.equal(false);
     expect(await page.locator('#upload-result').innerText()).to.match(/^uploaded demo-grace\//);
+  });
+
+  it('replays a dead letter with its redrive button (POST /dead-letters/{id}/redrive)', async () => {
+    // a corrupt upload: the images function dead-letters it at once
+    const put = await fetch(`${server!.base}/buckets/originals/console-broken.jpg`, { method: 'PUT', body: 'not a jpeg', headers: { 'content-type': 'image/jpeg' } });
+    expect(put.status).to.equal(200);
+    type Letters = { dead_letters: { id: number; object_key?: string }[] };
+    const letterOf = async () => (await getJson<Letters>(`${server!.base}/dead-letters`)).body.dead_letters.find((l) => l.object_key === 'console-broken.jpg');
+    const first = await eventually(letterOf, 'the dead letter');
+    const page = await browser!.newPage();
+    await page.goto(`${server!.base}/`);
+    await page.locator(`button[data-redrive="${first.id}"]`).click();
+    // replayed: the letter left the table, and the image (still corrupt) came back as a new one
+    const again = await eventually(async () => {
+      const letter = await letterOf();
+      return letter && letter.id !== first.id ? letter : undefined;
+    }, 'the replayed letter');
+    expect(again.id).to.be.greaterThan(first.id);
+    expect((await getJson<Letters>(`${server!.base}/dead-letters`)).body.dead_letters.some((l) => l.id === first.id)).to.equal(false);
   });
 });

@@ -3,9 +3,9 @@
  * playwright-core), against the real local server started with `--seed`: a user created from the
  * keyboard, an order watched from QUEUED to PLACED and one CANCELLED with its short line, its
  * payment and event, an image uploaded through the signed-upload flow into the owner's folder and
- * its compressed thumbnail from its signed URL, a
- * corrupt upload seen as a dead letter, and the API page built from openapi.json whose "try it"
- * forms call the API. Every form control has a label.
+ * its compressed thumbnail from its signed URL, a corrupt upload seen as a dead letter and
+ * replayed, and the API page built from openapi.json whose "try it" forms call the API. Every
+ * form control has a label.
  */
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -126,6 +126,18 @@ describe('local console: the walk-through in headless chromium', function () {
     const row = page.locator('#dead-letters tr', { hasText: '-broken.jpg' });
     await row.waitFor({ timeout: 60_000 });
     expect(await row.locator('.bad').innerText()).to.not.equal('');
+  });
+
+  it('replays that dead letter from the keyboard: it leaves the table and, still corrupt, comes back as a new one', async () => {
+    const replay = page.locator('#dead-letters tr', { hasText: '-broken.jpg' }).getByRole('button', { name: /^Replay dead letter \d+$/ });
+    const first = Number(await replay.getAttribute('data-redrive'));
+    await replay.focus();
+    await page.keyboard.press('Enter');
+    await waitText('#redrive-result', new RegExp(`dead letter ${first} replayed`));
+    await page.locator(`#dead-letters button[data-redrive="${first}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+    const again = page.locator('#dead-letters tr', { hasText: '-broken.jpg' }).getByRole('button', { name: /^Replay dead letter \d+$/ });
+    await again.waitFor({ timeout: 60_000 });
+    expect(Number(await again.getAttribute('data-redrive'))).to.be.greaterThan(first);
   });
 
   it('lists the API from openapi.json, and its "try it" forms call it', async () => {

@@ -69,6 +69,9 @@ describe('orders: failures and redelivery', () => {
         if (failMarks-- > 0) throw new Error('ledger write timed out');
         return ledger.markSent(id, entry);
       },
+      claimEntry: (id, entry, claim) => ledger.claimEntry(id, entry, claim),
+      releaseEntry: (id, entry, owner) => ledger.releaseEntry(id, entry, owner),
+      pendingOrders: (query) => ledger.pendingOrders(query),
     };
     const deps = { ...w.deps, ledger: markFailsOnce };
 

@@ -173,6 +173,8 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       `${sa(`${prefix}-builder`)} roles/storage.objectViewer bucket:${bucketName('sources')}`,
       `${sa(`${prefix}-builder`)} roles/storage.objectViewer project if resource.name.startsWith("projects/_/buckets/gcf-v2-sources-${gcpProjectNumber}-${region}")`,
       `user:${gcpDeployerEmail} roles/iam.serviceAccountUser serviceAccount:projects/${project}/serviceAccounts/${prefix}-builder@${project}.iam.gserviceaccount.com`,
+      // the outbox sweeper's identity invokes orders only (Cloud Scheduler with OIDC)
+      `${sa(`${prefix}-sweeper`)} roles/run.invoker service:${region}/${prefix}-orders`,
     ];
     // The dev stack lists no users invokers and is not public.
     expect(bindingsOf(r).map(describeBinding)).to.have.members(expected);

@@ -219,7 +219,7 @@ describe('GCP Firestore ports', function () {
       const racing = await racingLedger(async () => {
         expect(await plain.placeOrder(req)).to.deep.equal({ outcome: 'placed' });
       });
-      expect(await racing.placeOrder(req)).to.deep.equal({ outcome: 'duplicate', status: 'PLACED' });
+      expect(await racing.placeOrder(req)).to.deep.equal({ outcome: 'duplicate', status: 'PLACED', fingerprint: req.fingerprint });
       expect(await plain.getStock(product), 'reserved once').to.equal(7);
     });
 

@@ -2,6 +2,7 @@
  * What the contract suites cannot see of the SQLite and file-system ports: a second connection
  * holding the write lock, the file names keys map to, and what a put leaves on disk.
  */
+import { orderFingerprint } from '../../../../handlers/orders/fingerprint';
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ describe('local SQLite and file ports', () => {
     other.exec('BEGIN IMMEDIATE');
     const ledger = new SqliteOrderLedger(h.ports.db, { attempts: 50, baseDelayMs: 5, maxDelayMs: 20 });
     const order = { order_id: 'o-locked', user_id: 'u1', items: [{ product_id: 'p-locked', quantity: 2 }], total_amount: 1, currency: 'EUR' };
-    const placing = ledger.placeOrder({ order, at: '2026-01-01T00:00:00.000Z', outboxIfPlaced: [], outboxIfCancelled: [] });
+    const placing = ledger.placeOrder({ order, at: '2026-01-01T00:00:00.000Z', outboxIfPlaced: [], outboxIfCancelled: [], fingerprint: orderFingerprint(order) });
     let settled = false;
     void placing.finally(() => (settled = true));
     await new Promise((r) => setTimeout(r, 150));
@@ -47,7 +48,7 @@ describe('local SQLite and file ports', () => {
       const order = { order_id: 'o-stuck', user_id: 'u1', items: [{ product_id: 'p-stuck', quantity: 1 }], total_amount: 1, currency: 'EUR' };
       let thrown: { kind?: string } | undefined;
       try {
-        await ledger.placeOrder({ order, at: '2026-01-01T00:00:00.000Z', outboxIfPlaced: [], outboxIfCancelled: [] });
+        await ledger.placeOrder({ order, at: '2026-01-01T00:00:00.000Z', outboxIfPlaced: [], outboxIfCancelled: [], fingerprint: orderFingerprint(order) });
       } catch (err) {
         thrown = err as { kind?: string };
       }
