@@ -58,6 +58,32 @@ const functionsApart: Plugin = {
   },
 };
 
+/**
+ * SDKs in a file of their own (functions/sdk/<name>.js), required only where a function reaches
+ * them: orders loads Storage Blob only for a dead letter too large for its poison queue, so its
+ * bundle leaves it out and its cold start does not compile it (images loads the same file at once).
+ */
+export const SDKS_APART: readonly string[] = ['@azure/storage-blob'];
+const sdkBundle = (name: string) => `./sdk/${name.replace(/^@azure\//, '')}.js`;
+
+/** The entry of an SDK's own file: `sdk:@azure/storage-blob` is the SDK, re-exported whole. */
+const sdkEntries: Plugin = {
+  name: 'sdk-entries',
+  setup(b) {
+    b.onResolve({ filter: /^sdk:/ }, (args) => ({ path: args.path.slice(4), namespace: 'sdk-entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'sdk-entry' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: repoRoot, loader: 'js', pluginData: 'sdk' }));
+  },
+};
+
+const sdksApart: Plugin = {
+  name: 'sdks-apart',
+  setup(b) {
+    const names = new RegExp(`^(${SDKS_APART.map((n) => n.replace('/', '\\/')).join('|')})$`);
+    // From a function's bundle in functions/: the SDK's file is in functions/sdk/.
+    b.onResolve({ filter: names }, (args) => (args.pluginData === 'sdk' ? undefined : { path: sdkBundle(args.path), external: true }));
+  },
+};
+
 /** The package's own files an output requires (`./functions/users.js`), from esbuild's metafile. */
 function relativeRequires(metafile: Metafile, outfile: string): string[] {
   const output = Object.entries(metafile.outputs).find(([path]) => resolve(path) === resolve(outfile));
@@ -131,6 +157,7 @@ export async function buildAzurePackage(options: AzurePackageOptions = {}): Prom
   const entryPoints = [
     { in: join(repoRoot, 'adapters', 'azure', 'index.ts'), out: 'main' },
     ...AZURE_FUNCTIONS.map((fn) => ({ in: join(repoRoot, 'adapters', 'azure', `${fn}.ts`), out: functionBundle(fn).slice(2, -3) })),
+    ...SDKS_APART.map((name) => ({ in: `sdk:${name}`, out: `functions/${sdkBundle(name).slice(2, -3)}` })),
   ];
   const result = await build({
     entryPoints,
@@ -143,7 +170,7 @@ export async function buildAzurePackage(options: AzurePackageOptions = {}): Prom
     minify: true,
     sourcemap: true,
     external: [AZURE_WORKER_PROVIDED, ...AZURE_CARRIED],
-    plugins: [functionsApart],
+    plugins: [functionsApart, sdksApart, sdkEntries],
     // Some dependencies ship ESM that calls createRequire(import.meta.url), undefined in a CJS
     // bundle: give it this file's URL.
     define: { 'import.meta.url': 'importMetaUrl' },
@@ -154,14 +181,15 @@ export async function buildAzurePackage(options: AzurePackageOptions = {}): Prom
   // The app's package gives the bundles only what it carries and what the worker provides.
   const externals = [...new Set(bundles.flatMap((b) => externalPackages(result.metafile, join(appDir, b))))].sort();
   assertExternalsSatisfied({ label: 'azure/app', externals, declared: AZURE_CARRIED, provided: [AZURE_WORKER_PROVIDED] });
-  // And the files they require of each other: main.js the three function bundles, nothing else.
-  const files = bundles.flatMap((b) => relativeRequires(result.metafile, join(appDir, b)).map((r) => join(dirname(join(appDir, b)), r)));
-  const expected = AZURE_FUNCTIONS.map((fn) => join(appDir, functionBundle(fn)));
+  // And the files they require of each other: main.js the three function bundles, these the SDKs
+  // apart; nothing else.
+  const files = [...new Set(bundles.flatMap((b) => relativeRequires(result.metafile, join(appDir, b)).map((r) => join(dirname(join(appDir, b)), r))))];
+  const expected = [...AZURE_FUNCTIONS.map((fn) => join(appDir, functionBundle(fn))), ...SDKS_APART.map((name) => join(appDir, 'functions', sdkBundle(name)))];
   if (JSON.stringify([...files].sort()) !== JSON.stringify([...expected].sort())) {
     throw new Error(`azure/app: the bundles require ${files.map((f) => relative(appDir, f)).join(', ') || 'no file'} of the package, expected ${expected.map((f) => relative(appDir, f)).join(', ')}`);
   }
   // The maps stay beside the package, not in it: 5x the bundles' size, and read only by people.
-  mkdirSync(join(root, 'maps', 'functions'), { recursive: true });
+  mkdirSync(join(root, 'maps', 'functions', 'sdk'), { recursive: true });
   for (const b of bundles) renameSync(join(appDir, `${b}.map`), join(root, 'maps', `${b}.map`));
   cpSync(join(repoRoot, 'adapters', 'azure', 'host.json'), join(appDir, 'host.json'));
   const sharpVersion = packageJson(join(repoRoot, 'node_modules', 'sharp')).version;

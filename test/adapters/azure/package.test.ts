@@ -77,9 +77,9 @@ describe('Azure Flex Consumption package', function () {
     expect(names.some((n) => /^node_modules\/@img\/sharp-linux-x64\/lib\/sharp-linux-x64[-.\d]*\.node$/.test(n)), 'sharp binding').to.equal(true);
     expect(names.some((n) => /^node_modules\/@img\/sharp-libvips-linux-x64\/lib\/libvips-cpp\.so/.test(n)), 'libvips').to.equal(true);
     expect(names.filter((n) => n.endsWith('.js') && !n.startsWith('node_modules/')).sort(), 'the bundles').to.deep.equal(
-      ['functions/images.js', 'functions/orders.js', 'functions/users.js', 'main.js'],
+      ['functions/images.js', 'functions/orders.js', 'functions/sdk/storage-blob.js', 'functions/users.js', 'main.js'],
     );
-    expect(pkg.bundles).to.deep.equal(['main.js', 'functions/images.js', 'functions/users.js', 'functions/orders.js']);
+    expect(pkg.bundles).to.deep.equal(['main.js', 'functions/images.js', 'functions/users.js', 'functions/orders.js', 'functions/sdk/storage-blob.js']);
     expect(names.filter((n) => /sharp-(darwin|win32|linuxmusl|linux-arm)/.test(n)), 'no other platform').to.deep.equal([]);
     expect(names.filter((n) => n.endsWith('.map')), 'source maps stay out').to.deep.equal([]);
     const manifest = JSON.parse(await zip.file('package.json')!.async('string'));
