@@ -10,7 +10,7 @@
  */
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { awsEnvironment as awsNames } from '../adapters/aws/environment';
 import { repoRoot, run, jsonLines } from './children';
@@ -24,8 +24,13 @@ const RUNS = 10;
 /** The what-if builds differ by a few ms each: more rounds, so that the differences stand out of the noise. */
 const VARIANT_RUNS = 20;
 const dist = join(repoRoot, 'dist');
-/** The design's budget: init at most this far above bare Node (users and orders packages). */
-const INIT_BUDGET_MS = 30;
+/**
+ * The cold-start targets of the users and orders functions (issue 22), on "first request out":
+ * AWS at most this far above bare Node; Azure and Google Cloud at most this far above their
+ * platform's own hello world's first answer (what any function there pays before its code).
+ */
+const AWS_INIT_BUDGET_MS = 45;
+const PLATFORM_INIT_BUDGET_MS = 60;
 const AWS_BUNDLED_MAX = 700_000;
 const AWS_RUNTIME_SDK_MAX = 150_000;
 
@@ -311,6 +316,9 @@ export async function coldStartBenchmark(): Promise<Section> {
   }
   const planned: Row[] = [];
   const candidates: Candidate[] = [];
+  // The platforms' hello worlds run in the same rounds as the packages, so that each target's
+  // two sides meet the same load on this shared machine.
+  const hellos = platformHellos(scratch);
   const sizes = new Map<string, { code: number; maps: number; entry: number }>();
   let timed: Timed[];
   try {
@@ -330,10 +338,11 @@ export async function coldStartBenchmark(): Promise<Section> {
         });
       }
     }
-    timed = await interleaved(candidates);
+    timed = await interleaved([...candidates, ...hellos.map((h) => ({ args: ['-e', CHILD, h.entry, JSON.stringify(h.call)], env: childEnv(h.env) }))]);
   } finally {
     await answers.stop();
   }
+  const helloTimed = timed.splice(candidates.length);
   const rows: (string | number)[][] = [];
   const measured: Measured[] = [];
   for (const [i, row] of planned.entries()) {
@@ -368,10 +377,8 @@ export async function coldStartBenchmark(): Promise<Section> {
   }
 
   // What a function on each platform costs before any code of ours: a hello world on its library.
-  const hellos = platformHellos(scratch);
   const platform: Record<string, { ready: number; answered: number }> = {};
   const platformRows: (string | number)[][] = [];
-  const helloTimed = await interleaved(hellos.map((h) => ({ args: ['-e', CHILD, h.entry, JSON.stringify(h.call)], env: childEnv(h.env) })));
   for (const [i, h] of hellos.entries()) {
     const t = helloTimed[i];
     allBare.push(...t.bare);
@@ -433,9 +440,13 @@ export async function coldStartBenchmark(): Promise<Section> {
     for (const cleanup of cleanups) cleanup();
   }
 
-  const targets = coldStartTargets(measured, sizes, variantFigures, platform, libraryLoad);
   const bareReady = allBare.length ? median(allBare.map((t) => t.ready)) : NaN;
   const bareWall = allBare.length ? median(allBare.map((t) => t.wall)) : NaN;
+  const targets = coldStartTargets(measured, sizes, variantFigures, platform, libraryLoad);
+  // Every figure is a difference from bare Node, and grows with the machine's other work: say how
+  // busy it was, so that a miss under load is not read as the code's.
+  const busy = `This run's bare \`node -e\` reached its first line in ${ms(bareReady)} (median; the load average was ${loadavg()[0].toFixed(1)} when the cold-start benchmark ended): the figures scale with the machine's other work, so compare them with the bare Node and hello-world rows of the same run.`;
+  for (const check of targets) if (check.met === false && check.target.startsWith('init')) check.why = `${check.why ?? ''} ${busy}`.trim();
   const body = [
     `${packages.length} packages under dist/, ${built}. Each figure is the median of ${RUNS} fresh \`node\` processes; the runs go round robin over all rows, each right after a bare \`node -e\` (the "bare Node" column is the median of those; every "vs bare" figure is the median of each run's difference from the bare run just before it), so a burst of load from elsewhere on this shared machine falls on every row alike. "loaded": \`performance.now()\` (ms since the process started) once \`require\` of the package returned; bare Node: the same at the first line of \`node -e\`, ${ms(bareReady)} over all runs (whole process ${ms(bareWall)}). "first request out": when the first invocation opened its first connection to a peer (diagnostics_channel \`net.client.socket\`): the package is loaded, its SDK clients are built (all three clouds' adapters build them on first use) and the event is read, so this is the init figure the targets are checked on. "first answer": the invocation's result from real local peers, checked on every run (status or outcome; for images, the compressed copy is removed before each run so each run makes it again). Size: the package's files without source maps. Children run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS (no cloud runtime sets them).`,
     '',
@@ -444,13 +455,13 @@ export async function coldStartBenchmark(): Promise<Section> {
     '',
     '### What the platform and the libraries cost alone',
     '',
-    "A hello-world HTTP function on each platform's own Node library, loaded and served once the same way (Functions Framework test server; the v4 model's handler through the stand-in worker core): every function on that platform pays this, whatever its own code. Then each library the Azure app loads, alone in a minified bundle, loaded only (they share Azure's core libraries, so their figures overlap and do not add up).",
+    "A hello-world HTTP function on each platform's own Node library, loaded and served once the same way (Functions Framework test server; the v4 model's handler through the stand-in worker core), in the same rounds as the packages above: every function on that platform pays this, whatever its own code, and the Azure and Google Cloud targets are set on it. Then each library the Azure app loads, alone in a minified bundle, loaded only (they share Azure's core libraries, so their figures overlap and do not add up).",
     '',
     table(['function', 'bare Node', 'loaded (vs bare)', 'first answer (vs bare)'], platformRows),
     '',
     '### Where the AWS users and orders init goes (bench/init-variants.ts)',
     '',
-    `Each bundle built four ways from scripts/package/aws.ts \`esbuildOptions()\`, one change each, timed like the packages above but over ${VARIANT_RUNS} rounds; the first invocation goes to a closed port, so "first request out" is load + client construction + the event read, without the network. "runtime's SDK" loads \`@aws-sdk/*\` from this repository's node_modules, as Lambda would from the runtime's. "no SDK" cannot serve: it is the floor, our own code's load.`,
+    `Each bundle built four ways from scripts/package/aws.ts \`esbuildOptions()\`, one change each, timed like the packages above but over ${VARIANT_RUNS} rounds; the first invocation goes to a closed port, so "first request out" is load + client construction + the event read, without the network. "shipped" takes the environment's credentials and leaves the SDK's default chain in credential-chain.js, loaded only when the environment has none; "default chain bundled" is the same with the chain inside index.js (as shipped before). "runtime's SDK" loads \`@aws-sdk/*\` from this repository's node_modules, as Lambda would from the runtime's. "no SDK" cannot serve: it is the floor, our own code's load.`,
     '',
     table(['bundle', 'variant', 'index.js', 'loaded (vs bare)', 'first request out (vs bare)'], variantRows),
   ].join('\n');
@@ -466,19 +477,20 @@ function coldStartTargets(
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const variant = (fn: string, name: InitVariant['name']) => variants.find((v) => v.fn === fn && v.name === name);
-  const initTarget = `init <= bare Node + ${INIT_BUDGET_MS} ms`;
   for (const m of measured.filter((x) => x.fn === 'users' || x.fn === 'orders')) {
+    const target = initTarget(m, platform);
+    if (!target) continue;
     const init = m.request;
-    const loaded = m.load;
-    const figure = Number.isFinite(init) ? init : loaded;
-    const met = meets(figure, INIT_BUDGET_MS, 'max');
+    const met = meets(init, target.bound, 'max');
     const check: TargetCheck = {
-      target: initTarget,
+      target: target.label,
       subject: m.label,
-      measured: Number.isFinite(init) ? `${msDelta(init)} to the first request (load ${msDelta(loaded)})` : `${msDelta(loaded)} load alone (no first request measured)`,
+      measured: Number.isFinite(init)
+        ? `${msDelta(init)} to the first request (load ${msDelta(m.load)})${target.base ? `; ${target.base.name} ${msDelta(target.base.value)}, so ${msDelta(init - target.base.value)} over it` : ''}`
+        : `no first request measured (load ${msDelta(m.load)})`,
       met,
     };
-    if (met === false) explainInit(check, m, variant, platform, libraries);
+    if (met === false) explainInit(check, m, target.bound, variant, platform, libraries);
     checks.push(check);
   }
   for (const fn of ['users', 'orders']) {
@@ -488,9 +500,9 @@ function coldStartTargets(
       checks.push({
         target: 'AWS bundle <= 700 KB, SDK bundled',
         subject: `aws/${fn}`,
-        measured: `index.js ${(size.entry / 1000).toFixed(0)} KB (${bytes(size.entry)}); the uploaded folder also holds its source map, ${(size.maps / 1000).toFixed(0)} KB`,
+        measured: `index.js ${(size.entry / 1000).toFixed(0)} KB (${bytes(size.entry)}); the package also holds credential-chain.js, loaded only without credentials in the environment (all files ${(size.code / 1000).toFixed(0)} KB), and the source maps, ${(size.maps / 1000).toFixed(0)} KB`,
         met,
-        ...(met === false ? { why: 'the bundle itself is over the budget.', close: 'the env-only credentials build (see the cold-start section) drops about a third of it.' } : {}),
+        ...(met === false ? { why: 'the bundle itself is over the budget.' } : {}),
       });
     }
     const external = variant(fn, "runtime's SDK");
@@ -506,52 +518,58 @@ function coldStartTargets(
   return checks;
 }
 
+/** The target of a users or orders package: its label and its bound (vs bare Node), from this run's hello worlds. */
+function initTarget(m: Measured, platform: Record<string, { ready: number; answered: number }>): { label: string; bound: number; base?: { name: string; value: number } } | undefined {
+  const cloud = m.label.split('/')[0];
+  if (cloud === 'aws') return { label: `init <= bare Node + ${AWS_INIT_BUDGET_MS} ms`, bound: AWS_INIT_BUDGET_MS };
+  const hello = cloud === 'azure' ? { name: 'v4-model hello world', key: 'azure-functions' } : cloud === 'gcp' ? { name: 'Functions Framework hello world', key: 'functions-framework' } : undefined;
+  if (!hello) return undefined;
+  const value = platform[hello.key]?.answered ?? NaN;
+  return { label: `init <= ${hello.name} + ${PLATFORM_INIT_BUDGET_MS} ms`, bound: value + PLATFORM_INIT_BUDGET_MS, base: { name: hello.name, value } };
+}
+
 /** Why an init figure misses, from this run's own measurements, and what would close it. */
 function explainInit(
   check: TargetCheck,
   m: Measured,
+  bound: number,
   variant: (fn: string, name: InitVariant['name']) => (InitVariant & { load: number; request: number }) | undefined,
   platform: Record<string, { ready: number; answered: number }>,
   libraries: Record<string, number>,
 ): void {
   const cloud = m.label.split('/')[0];
+  const over = ms(m.request - bound);
   if (cloud === 'aws') {
     const shipped = variant(m.fn, 'shipped');
-    const env = variant(m.fn, 'env-only credentials');
+    const chain = variant(m.fn, 'default chain bundled');
     const external = variant(m.fn, "runtime's SDK");
     const floor = variant(m.fn, 'no SDK (floor)');
-    if (!shipped || !env || !external || !floor) return;
+    if (!shipped || !chain || !external || !floor) return;
     check.why =
-      `the AWS SDK v3 is almost all of it. Our own code (handlers, adapter, valibot${m.fn === 'users' ? ', jose' : ''}) loads in ${msDelta(floor.load)}; ` +
+      `${over} over. The AWS SDK v3 is almost all of it. Our own code (handlers, adapter, valibot${m.fn === 'users' ? ', jose' : ''}) loads in ${msDelta(floor.load)}; ` +
       `the bundled SDK adds ${ms(shipped.load - floor.load)} of load (V8 compiling ${bytes(shipped.bytes)} of minified code, most of it the SDK's, and running its module bodies) ` +
       `and ${ms(shipped.request - shipped.load)} more to build the client and send the first request (config providers, middleware stack, endpoint rules, SigV4). ` +
-      `The SDK from node_modules instead (the runtime's) is slower, not faster: ${msDelta(external.request)} to the first request, reading hundreds of files. ` +
-      `Dropping the default credential chain for \`fromEnv()\` (all Lambda uses) gives ${bytes(env.bytes)} and ${msDelta(env.request)} to the first request: better, still over.`;
-    check.close =
-      `nothing inside the SDK's own cost: an SDK-free adapter (SigV4-signed JSON calls over node:http for DynamoDB, SQS and SNS) would start from the ${msDelta(floor.load)} floor; ` +
-      `short of that, the env-only credentials build in scripts/package/aws.ts ${shipped.request - env.request > 1 ? `takes ${ms(shipped.request - env.request)} off this run's first request` : 'made no measurable difference this run'} (and a third of the bundle); or the target is re-based on bare Node + the SDK.`;
+      `The default credential chain in index.js instead of its own file gives ${bytes(chain.bytes)} and ${msDelta(chain.request)} to the first request; ` +
+      `the SDK from node_modules (the runtime's) is slower, not faster: ${msDelta(external.request)}, reading hundreds of files.`;
+    check.close = `nothing inside the SDK's own cost: an SDK-free adapter (SigV4-signed JSON calls over node:http for DynamoDB, SQS and SNS) would start from the ${msDelta(floor.load)} floor.`;
   } else if (cloud === 'azure') {
     const hello = platform['azure-functions'];
     const lib = (name: string) => msDelta(libraries[name] ?? NaN);
     const needs = m.fn === 'users' ? ['@azure/data-tables'] : ['@azure/data-tables', '@azure/storage-queue', '@azure/eventgrid'];
     check.why =
-      `one package hosts images, users and orders, and the worker loads its one bundle whichever function is invoked (loaded ${msDelta(m.load)}): V8 compiles all of it, every Azure SDK's code included. ` +
-      `The SDKs' module bodies no longer run at load (adapters/azure/sdk.ts requires each on first use, and sharp loads with the first images invocation), so the ${m.fn} function's first request adds ${ms(m.request - m.load)}: loading ${needs.join(', ')} and building the clients; in Azure, Identity too, for which a connection string stands in here. ` +
-      `Alone, each in a bundle of its own: ${[...needs, ...['@azure/identity', '@azure/storage-blob', 'sharp'].filter((name) => !needs.includes(name))].map((name) => `${name} ${lib(name)}`).join(', ')} (they share Azure's core libraries, so they do not add up). ` +
-      `A hello world on the v4 model answers ${msDelta(hello?.answered ?? NaN)} after bare Node.`;
-    check.close =
-      `${(libraries['@azure/data-tables'] ?? NaN) > INIT_BUDGET_MS ? `nothing on our side: ${m.fn} needs Tables, and Tables alone takes ${lib('@azure/data-tables')}, over the ${INIT_BUDGET_MS} ms budget. ` : ''}` +
-      `A package per function would spare each the others' code to compile, but a function app deploys one package, so that means one app (and plan) per function; or the target is re-based on bare Node + the Azure SDK.`;
+      `${over} over. The entry registers the three functions and loads ${msDelta(m.load)} after bare Node (a hello world on the v4 model: loaded ${msDelta(hello?.ready ?? NaN)}, answered ${msDelta(hello?.answered ?? NaN)}); ` +
+      `the first ${m.fn} invocation then loads that function's own bundle (functions/${m.fn}.js, no other function's code) and in it ${needs.join(', ')}, and builds the clients: ${ms(m.request - m.load)}. ` +
+      `Alone, each in a bundle of its own: ${needs.map((name) => `${name} ${lib(name)}`).join(', ')} (they share Azure's core libraries, so they do not add up); in Azure, Identity is loaded too (${lib('@azure/identity')} alone), for which a connection string stands in here.`;
+    check.close = `only less SDK: ${m.fn} needs ${needs.join(', ')}, whose own load is the gap; the SDK clients could be replaced by REST calls signed with the managed identity's token, which is hand-written code for each service.`;
   } else if (cloud === 'gcp') {
     const hello = platform['functions-framework'];
-    const framework = hello?.answered ?? NaN;
     check.why =
-      `a hello world on the Functions Framework answers ${msDelta(framework)} after bare Node${framework > INIT_BUDGET_MS ? `, over the ${INIT_BUDGET_MS} ms budget before any code of ours` : ''}; ` +
-      `the rest is the bundle (loaded ${msDelta(m.load)}) and, on the first invocation, requiring the ${m.fn === 'orders' ? 'Firestore and Pub/Sub clients' : 'Firestore client'} (gRPC, protos) and building them: ` +
-      `${msDelta(m.request)} by the first request.`;
-    check.close =
-      `${framework > INIT_BUDGET_MS ? 'the target cannot be met under the Framework. ' : ''}What is ours is the bundle's load and, above all, the first call's SDK load and client construction (${ms(m.request - m.load)} here, gRPC channel and protos included); ` +
-      `a lighter transport (Firestore's REST mode, \`preferRest\`) is the candidate to try, not measured here: against the emulator it wants credentials this benchmark does not have.`;
+      `${over} over. A hello world on the Functions Framework answers ${msDelta(hello?.answered ?? NaN)} after bare Node; ours loads in ${msDelta(m.load)} and its first invocation spends ${ms(m.request - m.load)} more before the first request: ` +
+      `requiring the ${m.fn === 'orders' ? 'Firestore and Pub/Sub clients' : 'Firestore client'} and building ${m.fn === 'orders' ? 'them' : 'it'}. ` +
+      `Firestore talks REST (adapters/gcp/client-settings.ts), so it opens no gRPC channel, but its generated client (build/src/v1/firestore_client.js) requires google-gax's gRPC entry at the top whatever the transport, and against the emulator the client also loads gRPC for its insecure-channel credentials; ` +
+      `${m.fn === 'orders' ? '@google-cloud/pubsub requires google-gax (gRPC) at the top as well, so a REST transport for Pub/Sub would save no load. ' : ''}` +
+      `The protos of each client are a large JSON object compiled with the bundle.`;
+    check.close = `nothing in our code: what remains is the Google client libraries' own load; calling Firestore's${m.fn === 'orders' ? ' and Pub/Sub\'s' : ''} REST API${m.fn === 'orders' ? 's' : ''} directly (google-auth-library and fetch) would skip it, at the price of hand-written clients.`;
   }
 }
 

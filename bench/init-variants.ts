@@ -3,12 +3,12 @@
  * where their init time goes and what would cut it. Each is scripts/package/aws.ts
  * `esbuildOptions()` with ONE change; the shipped packages are not altered by them.
  *
- * - shipped: the options as they are (SDK bundled);
- * - env-only credentials: `@aws-sdk/credential-provider-node` (the default chain: env, SSO, ini,
- *   process, web identity, ECS/IMDS, with the STS, SSO-OIDC and sign-in clients it pulls in)
- *   replaced by `fromEnv()` alone. Lambda always puts the role's credentials in the environment
- *   (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), so the rest of the chain never
- *   runs there, yet it is parsed on every cold start;
+ * - shipped: the options as they are (SDK bundled; the environment's credentials first, the
+ *   default chain in credential-chain.js, loaded only without them);
+ * - default chain bundled: as shipped before, `@aws-sdk/credential-provider-node` (the default
+ *   chain: env, SSO, ini, process, web identity, ECS/IMDS, with the STS, SSO-OIDC and sign-in
+ *   clients it pulls in) inside index.js, parsed on every cold start although Lambda always puts
+ *   the role's credentials in the environment and the rest of the chain never runs there;
  * - runtime's SDK: `@aws-sdk/*` and `@smithy/*` left external, loaded from node_modules (here
  *   this repository's, as Lambda would from /var/runtime/node_modules);
  * - no SDK (floor): every `@aws-sdk/*` and `@smithy/*` import replaced by an empty stand-in. It
@@ -18,10 +18,10 @@
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { esbuildOptions } from '../scripts/package/aws';
+import { credentialsFromEnvironmentFirst, esbuildOptions } from '../scripts/package/aws';
 import { repoRoot } from './children';
 
-export type InitVariantName = 'shipped' | 'env-only credentials' | "runtime's SDK" | 'no SDK (floor)';
+export type InitVariantName = 'shipped' | 'default chain bundled' | "runtime's SDK" | 'no SDK (floor)';
 
 export interface InitVariant {
   fn: 'users' | 'orders';
@@ -32,18 +32,6 @@ export interface InitVariant {
   /** False for the floor: its handler cannot make a request. */
   serves: boolean;
 }
-
-export const envOnlyCredentials: Plugin = {
-  name: 'env-only-credentials',
-  setup(b) {
-    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'env-only-credentials' }));
-    b.onLoad({ filter: /.*/, namespace: 'env-only-credentials' }, () => ({
-      contents: "import { fromEnv } from '@aws-sdk/credential-provider-env';\nexport const defaultProvider = (init) => fromEnv(init);\n",
-      resolveDir: repoRoot,
-      loader: 'js',
-    }));
-  },
-};
 
 const noSdk: Plugin = {
   name: 'no-sdk',
@@ -62,7 +50,7 @@ export async function buildInitVariants(outDir: string): Promise<InitVariant[]> 
   for (const fn of ['users', 'orders'] as const) {
     const variants: [InitVariantName, (entry: string) => Parameters<typeof build>[0]][] = [
       ['shipped', (entry) => esbuildOptions(fn, entry, 'bundled')],
-      ['env-only credentials', (entry) => { const o = esbuildOptions(fn, entry, 'bundled'); return { ...o, plugins: [...(o.plugins ?? []), envOnlyCredentials] }; }],
+      ['default chain bundled', (entry) => { const o = esbuildOptions(fn, entry, 'bundled'); return { ...o, plugins: (o.plugins ?? []).filter((p) => p !== credentialsFromEnvironmentFirst) }; }],
       ["runtime's SDK", (entry) => esbuildOptions(fn, entry, 'external')],
       ['no SDK (floor)', (entry) => ({ ...esbuildOptions(fn, entry, 'external'), external: [], plugins: [noSdk] })],
     ];

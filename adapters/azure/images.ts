@@ -1,5 +1,6 @@
 /**
- * images on Azure Functions: an Event Grid trigger for BlobCreated on the originals container.
+ * images on Azure Functions: an Event Grid trigger for BlobCreated on the originals container
+ * (registered by ./triggers.ts, which loads this module on the first event).
  * An Event Grid subscription targets it as an Azure Function endpoint; a blob trigger with
  * `source: 'EventGrid'` would need a webhook URL with a system key and hands over the blob, not
  * the event. Both the Event Grid and the CloudEvents schema are accepted.
@@ -7,7 +8,7 @@
  * invocation completes; any other failure throws, so Event Grid retries and finally writes the
  * event to the subscription's dead-letter container.
  */
-import { app, type InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 import { onFailure, deadLetterForObject } from '../../handlers/delivery';
 import type { ImageResult } from '../../handlers/images';
 import { systemClock } from '../../handlers/ports/clock';
@@ -58,5 +59,3 @@ export async function imagesHandler(event: unknown, context: InvocationContext):
     return { outcome: 'dead-lettered', bucket: object.bucket, key: object.key, reason: failure.reason };
   }
 }
-
-app.eventGrid('images', { handler: imagesHandler });

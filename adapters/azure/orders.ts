@@ -1,18 +1,18 @@
 /**
  * orders on Azure Functions: a storage queue trigger on the orders queue (its name from the
- * ORDERS_QUEUE app setting). A transient failure throws: the host makes the message visible
+ * ORDERS_QUEUE app setting; registered by ./triggers.ts, which loads this module on the first
+ * message). A transient failure throws: the host makes the message visible
  * again and, after host.json `maxDequeueCount` deliveries, moves it to `<queue>-poison`.
  * A permanent failure (a malformed order) is written to `<queue>-poison` at once with its
  * reason, and the message completes.
  */
-import { app, trigger, type InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 import { onFailure } from '../../handlers/delivery';
 import { processOrder, type OrderResult } from '../../handlers/orders';
 import { ordersDeadLetter } from '../../handlers/orders/dead-letter';
 import { systemClock } from '../../handlers/ports/clock';
 import { readSettings } from '../../handlers/settings';
 import { ordersSpec } from '../../handlers/specs';
-import { azureEnvironment, ordersQueueConnection } from './environment';
 import { fromQueueTrigger, type QueueTriggerMetadata } from './events/queue-message';
 import { currentSettings, logger, ordersPorts } from './wiring';
 
@@ -38,20 +38,6 @@ export async function ordersHandler(item: unknown, context: InvocationContext): 
   }
 }
 
-/**
- * `app.storageQueue` with one more binding property, which its options type does not offer:
- * `dataType: 'binary'` makes the host send the message as bytes, so the handler gets the text as
- * queued instead of the library's `JSON.parse` of it, and a poison letter keeps the original
- * (events/queue-message.ts). A generic trigger is the way the library's maintainers give for
- * setting `dataType` in the v4 model (Azure/azure-functions-nodejs-library#72); the binding is
- * otherwise the one `app.storageQueue` registers (`type: 'queueTrigger'`, queueName, connection).
- */
-app.generic('orders', {
-  trigger: trigger.generic({
-    type: 'queueTrigger',
-    queueName: `%${azureEnvironment.orders.ordersQueue}%`,
-    connection: ordersQueueConnection,
-    dataType: 'binary',
-  }),
-  handler: ordersHandler,
-});
+// The outbox sweeper's timer runs in the orders bundle: it needs the same ledger and bus, and no
+// SDK the queue trigger does not load already (./triggers.ts registers it).
+export { outboxSweepHandler } from './outbox-sweep';

@@ -5,24 +5,19 @@
  * and #configuration). The Pulumi program writes the setting from `outboxSweepMinutes`
  * (infra/azure/outbox-sweeper.ts). A sweep that throws is logged by the host; the next tick tries again.
  * On a scaled-out app the host's singleton lock runs one instance of a timer function at a time.
+ * ./triggers.ts registers the timer; the handler is loaded with the orders bundle (./orders.ts).
  */
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { sweepOutbox, type SweepResult } from '../../handlers/orders/sweeper';
 import { systemClock } from '../../handlers/ports/clock';
 import { readSettings } from '../../handlers/settings';
 import { ordersSpec } from '../../handlers/specs';
-import { azureEnvironment } from './environment';
 import { currentSettings, logger, ordersPorts } from './wiring';
 
-export const OUTBOX_SWEEP_FUNCTION = 'outboxSweep';
+export { OUTBOX_SWEEP_FUNCTION } from './triggers';
 
 export async function outboxSweepHandler(timer: Timer, context: InvocationContext): Promise<SweepResult> {
   const log = logger().child({ invocation_id: context.invocationId, past_due: timer.isPastDue });
   const ports = ordersPorts();
   return sweepOutbox({ ledger: ports.ledger, bus: ports.bus, clock: systemClock, logger: log }, readSettings(ordersSpec, currentSettings()));
 }
-
-app.timer(OUTBOX_SWEEP_FUNCTION, {
-  schedule: `%${azureEnvironment.orders.sweepSchedule}%`,
-  handler: outboxSweepHandler,
-});

@@ -140,6 +140,8 @@ function once<T>(key: string, build: (s: Settings) => T): () => T {
 /** The logger every invocation's lines derive from (one JSON line per event). */
 export const logger = (): Logger => current;
 
-export const imagesPorts = once('images', buildImagesPorts);
-export const usersPorts = once('users', buildUsersPorts);
-export const ordersPorts = once('orders', buildOrdersPorts);
+// Pure: a function's bundle (scripts/package/azure.ts) keeps only the ports it reaches, and so
+// only the SDKs those ports load; without the mark esbuild keeps every call, and every SDK.
+export const imagesPorts = /* @__PURE__ */ once('images', buildImagesPorts);
+export const usersPorts = /* @__PURE__ */ once('users', buildUsersPorts);
+export const ordersPorts = /* @__PURE__ */ once('orders', buildOrdersPorts);

@@ -17,6 +17,7 @@ import type { ImagesConfig, ImagesDeps } from '../../handlers/images';
 import type { OrdersDeps } from '../../handlers/orders';
 import { createUsersApi, type UsersApi } from '../../handlers/users';
 import { gcpEmulatorEnvironment as emulators, gcpEnvironment as names, required } from './environment';
+import { firestoreSettings } from './client-settings';
 import { cloudLoggingLogger } from './logger';
 import { loadFirestore, loadPubSub, loadStorage } from './sdk';
 import { GcsBlobStore } from './ports/blob-store';
@@ -67,8 +68,7 @@ export function firestoreClient(env: Env = process.env): Firestore {
   const projectId = required(env, names.common.projectId);
   const databaseId = env[names.common.firestoreDatabase] || '(default)';
   return client('firestore', [projectId, databaseId, process.env[emulators.firestore]], () =>
-    // Optional fields of the domain records are left out rather than stored as null.
-    new (loadFirestore().Firestore)({ projectId, databaseId, ignoreUndefinedProperties: true }),
+    new (loadFirestore().Firestore)(firestoreSettings(projectId, databaseId)),
   );
 }
 

@@ -6,6 +6,14 @@
  * packages are smaller on disk than the SDK files they would load from the runtime, start faster,
  * and run the SDK version the tests ran, not whatever the runtime ships that month.
  *
+ * The SDK's default credential chain (SSO, ini files, process, web identity, ECS/IMDS, with the
+ * STS and SSO clients they pull in) is a file of its own in each package, credential-chain.js,
+ * required only when the environment holds no credentials: Lambda always puts the execution
+ * role's in it (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
+ * so a cold start there no longer compiles the chain (a third of the bundle); the package still
+ * runs anywhere the chain finds credentials.
+ *
  * images carries sharp's native code for linux-arm64 (the functions run on Graviton), installed
  * into the package folder with npm's --os/--cpu/--libc so that this machine's x64 build stays out.
  */
@@ -49,6 +57,53 @@ const sideEffectFree: Plugin = {
   },
 };
 
+/** The default chain's file, beside index.js in every package. */
+export const CREDENTIAL_CHAIN_FILE = 'credential-chain.js';
+
+/**
+ * `@aws-sdk/credential-provider-node`, as the clients import it, replaced by its first link kept
+ * in the bundle: the environment's credentials, taken exactly when the chain would take them (both
+ * keys set and no profile named, see its dist-es/defaultProvider.js), and otherwise the chain
+ * itself, from ./credential-chain.js, decided on each resolution as the chain does.
+ */
+export const credentialsFromEnvironmentFirst: Plugin = {
+  name: 'credentials-from-environment-first',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: 'credential-provider-node', namespace: 'environment-first' }));
+    b.onResolve({ filter: new RegExp(`^\\./${CREDENTIAL_CHAIN_FILE.replace('.', '\\.')}$`) }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'environment-first' }, () => ({
+      contents: `import { fromEnv } from '@aws-sdk/credential-provider-env';
+const inEnvironment = (init) => !(init.profile ?? process.env.AWS_PROFILE) && !!process.env.AWS_ACCESS_KEY_ID && !!process.env.AWS_SECRET_ACCESS_KEY;
+export const defaultProvider = (init = {}) => {
+  let chain;
+  return (properties) => inEnvironment(init)
+    ? fromEnv(init)(properties)
+    : (chain ??= require('./${CREDENTIAL_CHAIN_FILE}').defaultProvider(init))(properties);
+};
+`,
+      resolveDir: repoRoot,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The options that build a package's credential-chain.js: the SDK's default chain, alone. */
+export function credentialChainOptions(outfile: string): BuildOptions {
+  return {
+    stdin: { contents: "export { defaultProvider } from '@aws-sdk/credential-provider-node';", resolveDir: repoRoot, loader: 'js' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'warning',
+  };
+}
+
 export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled' | 'external'): BuildOptions {
   const external = [...AWS_CARRIED[fn]];
   if (sdk === 'external') external.push('@aws-sdk/*', '@smithy/*');
@@ -66,7 +121,7 @@ export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled'
     // Paths and mappings only: stack traces still resolve, the package stays small.
     sourcesContent: false,
     external,
-    plugins: sdk === 'bundled' ? [sideEffectFree] : [],
+    plugins: sdk === 'bundled' ? [sideEffectFree, credentialsFromEnvironmentFirst] : [],
     logLevel: 'warning',
   };
 }
@@ -90,6 +145,10 @@ export async function packageAws(options: AwsPackageOptions = {}): Promise<Packa
       declared: AWS_CARRIED[fn],
       provided: sdk === 'external' ? ['@aws-sdk/', '@smithy/'] : [],
     });
+    if (sdk === 'bundled') {
+      const chain = await build({ ...credentialChainOptions(join(dir, CREDENTIAL_CHAIN_FILE)), metafile: true });
+      assertExternalsSatisfied({ label: `aws/${fn} ${CREDENTIAL_CHAIN_FILE}`, externals: externalPackages(chain.metafile, join(dir, CREDENTIAL_CHAIN_FILE)), declared: [] });
+    }
     if (fn === 'images' && options.nativeSharp !== false) installSharpForLambda(dir);
     reports.push({ cloud: 'aws', fn, dir, ...measureDirectory(dir), externals });
   }

@@ -31,6 +31,11 @@ export function packageNameOf(importPath: string): string {
   return importPath.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+/** A file of the package itself (`./functions/users.js`), not a package: the packager checks those. */
+export function isRelative(importPath: string): boolean {
+  return importPath.startsWith('./') || importPath.startsWith('../');
+}
+
 function isBuiltin(importPath: string): boolean {
   return importPath.startsWith('node:') || builtins.has(importPath) || builtins.has(packageNameOf(importPath));
 }
@@ -42,7 +47,7 @@ function isBuiltin(importPath: string): boolean {
 export function externalPackages(metafile: Metafile, outfile: string, workingDir: string = process.cwd()): string[] {
   const output = Object.entries(metafile.outputs).find(([path]) => resolve(workingDir, path) === resolve(outfile));
   if (!output) throw new Error(`no output ${outfile} in the esbuild metafile`);
-  const names = output[1].imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => packageNameOf(i.path));
+  const names = output[1].imports.filter((i) => i.external && !isBuiltin(i.path) && !isRelative(i.path)).map((i) => packageNameOf(i.path));
   return [...new Set(names)].sort();
 }
 
@@ -89,7 +94,7 @@ export async function bundleRequires(file: string): Promise<string[]> {
   const result = await build({ entryPoints: [file], bundle: true, write: false, metafile: true, platform: 'node', packages: 'external', logLevel: 'silent' });
   const names = Object.values(result.metafile.inputs)
     .flatMap((input) => input.imports)
-    .filter((i) => i.external && !isBuiltin(i.path))
+    .filter((i) => i.external && !isBuiltin(i.path) && !isRelative(i.path))
     .map((i) => packageNameOf(i.path));
   return [...new Set(names)].sort();
 }

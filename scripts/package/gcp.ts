@@ -94,6 +94,12 @@ async function buildOne(root: string, fn: FunctionName): Promise<GcpPackage> {
     target: 'node20',
     format: 'cjs',
     minify: true,
+    // Minified names, but the original `.name` of functions and classes: proto3-json-serializer,
+    // which turns requests into JSON on the REST transport (adapters/gcp/client-settings.ts),
+    // recognises protobuf int64 values by `value.constructor.name === 'Long'`, and a renamed
+    // class made every Firestore write of an integer field fail ("toProto3JSON: don't know how to
+    // convert value").
+    keepNames: true,
     sourcemap: true,
     external: [...EXTERNAL[fn], ...UNUSED_SDKS[fn]],
     // Some dependencies ship ESM that calls createRequire(import.meta.url), undefined in CJS.

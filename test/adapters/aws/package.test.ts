@@ -7,11 +7,11 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageAws } from '../../../scripts/package/aws';
+import { CREDENTIAL_CHAIN_FILE, packageAws } from '../../../scripts/package/aws';
 import { bundleRequires } from '../../../scripts/package/externals';
 import type { PackageReport } from '../../../scripts/package/report';
 import type { ApiGatewayV2Event } from '../../../adapters/aws/events/http';
@@ -22,24 +22,32 @@ import { ordersHarness, usersHarness } from './harness';
 
 const run = promisify(execFile);
 
-/** Invokes `handler` of the bundle in a new process and returns what it resolved to. */
-async function invoke(bundle: string, event: unknown, env: Record<string, string>): Promise<unknown> {
+/**
+ * Invokes `handler` of the bundle in a new process and returns what it resolved to, and whether the
+ * process loaded the package's credential chain. A variable given as undefined is left unset.
+ */
+async function invokeSeeing(bundle: string, event: unknown, env: Record<string, string | undefined>): Promise<{ result: unknown; chainLoaded: boolean }> {
   const script = `require(${JSON.stringify(bundle)}).handler(JSON.parse(process.env.TEST_EVENT),{awsRequestId:'bundle-test'})` +
-    `.then((r)=>process.stdout.write('\\nRESULT '+JSON.stringify(r)))`;
+    `.then((r)=>process.stdout.write('\\nRESULT '+JSON.stringify({ result: r, chainLoaded: Object.keys(require.cache).some((f) => f.endsWith('${CREDENTIAL_CHAIN_FILE}')) })))`;
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    TEST_EVENT: JSON.stringify(event),
+    ...env,
+  };
   const { stdout } = await run(process.execPath, ['-e', script], {
     cwd: tmpdir(),
-    env: {
-      PATH: process.env.PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      TEST_EVENT: JSON.stringify(event),
-      ...env,
-    },
+    env: Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined)),
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   expect(line, `no result in:\n${stdout}`).to.not.equal(undefined);
   return JSON.parse(line!.slice('RESULT '.length));
+}
+
+async function invoke(bundle: string, event: unknown, env: Record<string, string>): Promise<unknown> {
+  return (await invokeSeeing(bundle, event, env)).result;
 }
 
 describe('aws packages: users and orders bundles in a fresh process', function () {
@@ -63,10 +71,9 @@ describe('aws packages: users and orders bundles in a fresh process', function (
   });
   after(() => out && rmSync(out, { recursive: true, force: true }));
 
-  it('builds one minified bundle with a source map per function', () => {
+  it('builds one minified bundle with a source map per function, and the default credential chain beside it', () => {
     for (const fn of ['users', 'orders']) {
-      expect(existsSync(join(out, 'aws', fn, 'index.js')), fn).to.equal(true);
-      expect(existsSync(join(out, 'aws', fn, 'index.js.map')), fn).to.equal(true);
+      expect(readdirSync(join(out, 'aws', fn)).sort(), fn).to.deep.equal(['credential-chain.js', 'credential-chain.js.map', 'index.js', 'index.js.map']);
     }
   });
 
@@ -74,7 +81,7 @@ describe('aws packages: users and orders bundles in a fresh process', function (
     for (const fn of ['users', 'orders']) {
       const report = reports.find((r) => r.fn === fn)!;
       expect(report.externals, `${fn}: esbuild's view`).to.deep.equal([]);
-      expect(await bundleRequires(join(out, 'aws', fn, 'index.js')), `${fn}: the shipped bundle`).to.deep.equal([]);
+      for (const file of ['index.js', CREDENTIAL_CHAIN_FILE]) expect(await bundleRequires(join(out, 'aws', fn, file)), `${fn}: the shipped ${file}`).to.deep.equal([]);
     }
     // The fresh processes below would otherwise resolve what the package lacks from a parent folder.
     for (let dir = join(out, 'aws', 'users'); dir !== dirname(dir); dir = dirname(dir)) {
@@ -112,5 +119,38 @@ describe('aws packages: users and orders bundles in a fresh process', function (
     expect(letters.map((l) => l.message)).to.deep.equal([event.Records![1].body]);
     const payments = (await drain(orders.sqs, orders.payments.url)).map((m) => JSON.parse(m.body));
     expect(payments.map((p) => p.order_id)).to.deep.equal([orderId]);
+  });
+
+  it('takes the credentials Lambda puts in the environment without loading the default chain', async () => {
+    const event = eventFixture<ApiGatewayV2Event>('aws', 'apigw-v2-get-with-stage.json');
+    const request = { ...event, routeKey: 'GET /users/{id}', rawPath: '/users/nobody', pathParameters: { id: 'nobody' } };
+    const seen = await invokeSeeing(join(out, 'aws', 'users', 'index.js'), request, { ...users.env, AWS_SESSION_TOKEN: 'session' });
+    expect(seen.result).to.deep.include({ statusCode: 404 });
+    expect(seen.chainLoaded, 'credential-chain.js loaded').to.equal(false);
+  });
+
+  it('loads the default chain when the environment holds no keys, and signs with what it finds (a shared credentials file)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'aws-home-'));
+    try {
+      // DynamoDB Local keeps the tables of each access key apart: the chain must find the harness's.
+      const file = join(home, 'credentials');
+      writeFileSync(file, `[default]\naws_access_key_id = test\naws_secret_access_key = test\n`);
+      const event = eventFixture<ApiGatewayV2Event>('aws', 'apigw-v2-get-with-stage.json');
+      const request = { ...event, routeKey: 'GET /users', rawPath: '/users', rawQueryString: 'limit=1', queryStringParameters: { limit: '1' }, pathParameters: undefined };
+      const seen = await invokeSeeing(join(out, 'aws', 'users', 'index.js'), request, {
+        ...users.env,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SHARED_CREDENTIALS_FILE: file,
+        AWS_CONFIG_FILE: join(home, 'config'),
+        HOME: home,
+        // no instance metadata here: the chain must not wait for one
+        AWS_EC2_METADATA_DISABLED: 'true',
+      });
+      expect(seen.result).to.deep.include({ statusCode: 200 });
+      expect(seen.chainLoaded, 'credential-chain.js loaded').to.equal(true);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -65,7 +65,7 @@ describe('Azure Flex Consumption package', function () {
   }
   let azurite: Azurite | undefined;
 
-  it('holds host.json, package.json with main, one bundle and sharp for linux-x64 glibc at its root', async () => {
+  it('holds host.json, package.json with main, the entry, one bundle per function and sharp for linux-x64 glibc', async () => {
     const names = Object.keys(zip.files);
     for (const required of [
       'host.json',
@@ -76,16 +76,19 @@ describe('Azure Flex Consumption package', function () {
     ]) expect(names, required).to.include(required);
     expect(names.some((n) => /^node_modules\/@img\/sharp-linux-x64\/lib\/sharp-linux-x64[-.\d]*\.node$/.test(n)), 'sharp binding').to.equal(true);
     expect(names.some((n) => /^node_modules\/@img\/sharp-libvips-linux-x64\/lib\/libvips-cpp\.so/.test(n)), 'libvips').to.equal(true);
-    expect(names.filter((n) => n.endsWith('.js') && !n.startsWith('node_modules/')), 'one bundle').to.deep.equal(['main.js']);
+    expect(names.filter((n) => n.endsWith('.js') && !n.startsWith('node_modules/')).sort(), 'the bundles').to.deep.equal(
+      ['functions/images.js', 'functions/orders.js', 'functions/sdk/storage-blob.js', 'functions/users.js', 'main.js'],
+    );
+    expect(pkg.bundles).to.deep.equal(['main.js', 'functions/images.js', 'functions/users.js', 'functions/orders.js', 'functions/sdk/storage-blob.js']);
     expect(names.filter((n) => /sharp-(darwin|win32|linuxmusl|linux-arm)/.test(n)), 'no other platform').to.deep.equal([]);
-    expect(names).to.not.include('main.js.map');
+    expect(names.filter((n) => n.endsWith('.map')), 'source maps stay out').to.deep.equal([]);
     const manifest = JSON.parse(await zip.file('package.json')!.async('string'));
     expect(manifest.main).to.equal('main.js');
     expect(JSON.parse(await zip.file('host.json')!.async('string'))).to.deep.equal(host);
   });
 
   it('requires at run time only what the zip carries and declares, or what the worker provides', async () => {
-    const required = await bundleRequires(join(pkg.appDir, 'main.js'));
+    const required = [...new Set((await Promise.all(pkg.bundles.map((b) => bundleRequires(join(pkg.appDir, b))))).flat())].sort();
     expect(pkg.externals, "the packager's metafile view agrees with the bundle text").to.deep.equal(required);
     const declared = Object.keys(JSON.parse(await zip.file('package.json')!.async('string')).dependencies);
     for (const name of required) {
@@ -128,6 +131,23 @@ describe('Azure Flex Consumption package', function () {
     expect(triggers.users.methods).to.have.members(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
     // dataType binary: the host hands the message over as bytes, so poison letters keep its text.
     expect(triggers.orders).to.include({ type: 'queueTrigger', queueName: '%ORDERS_QUEUE%', connection: 'ORDERS_QUEUE_CONNECTION', dataType: 'binary' });
+  });
+
+  it("loads no function's code at start, and on a function's first invocation its bundle alone", async () => {
+    const { app, core } = await unzip();
+    // users has no app settings here: its first invocation loads its bundle, then fails on them.
+    const script = `require(${JSON.stringify(join(app, 'main.js'))});
+      const loaded = () => Object.keys(require.cache).filter((f) => f.includes('/functions/')).map((f) => f.slice(f.lastIndexOf('/functions/') + 1));
+      const atStart = loaded();
+      const request = { method: 'GET', url: 'http://localhost/users', query: new URLSearchParams(), headers: new Headers(), arrayBuffer: async () => new ArrayBuffer(0) };
+      Promise.resolve().then(() => require(${JSON.stringify(core)}).handlers.users(request, { invocationId: 'package-test' }))
+        .then(() => 'answered', (err) => String(err.message))
+        .then((outcome) => process.stdout.write(JSON.stringify({ atStart, afterUsers: loaded(), outcome })));`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: app, env: { PATH: process.env.PATH ?? '' } }).toString();
+    const { atStart, afterUsers, outcome } = JSON.parse(out.slice(out.lastIndexOf('{"atStart"')));
+    expect(atStart).to.deep.equal([]);
+    expect(afterUsers).to.deep.equal(['functions/users.js']);
+    expect(outcome).to.match(/app setting \w+ is not set/);
   });
 
   it('takes the users authLevel from the USERS_AUTH_LEVEL app setting, and refuses to start on a wrong one', async () => {

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { azureEnvironment as env, azureLocalOnlySettings, azureOptionalSettings, azureSettingNames } from '../../../adapters/azure/environment';
 import { blobService, buildOrdersPorts, queueService, tableClient } from '../../../adapters/azure/wiring';
-import { USERS_METHODS, usersAuthLevel } from '../../../adapters/azure/users';
+import { USERS_METHODS, usersAuthLevel } from '../../../adapters/azure/triggers';
 import { ALLOWED_METHODS } from '../../../handlers/users/routes';
 
 const inAzure = {

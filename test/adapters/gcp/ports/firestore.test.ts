@@ -8,6 +8,7 @@ import { Firestore } from '@google-cloud/firestore';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { InvalidCursorError } from '../../../../handlers/ports/user-repository';
+import { firestoreSettings } from '../../../../adapters/gcp/client-settings';
 import { emailClaimId } from '../../../../adapters/gcp/ports/document-ids';
 import { FirestoreOrderLedger } from '../../../../adapters/gcp/ports/order-ledger';
 import { encodeCursor, FirestoreUserRepository } from '../../../../adapters/gcp/ports/user-repository';
@@ -21,7 +22,8 @@ let db: Firestore | undefined;
 /** One client per suite file, on collections of its own so suites never see each other's data. */
 async function firestore(): Promise<Firestore> {
   const { projectId } = await gcpPeers();
-  db ??= new Firestore({ projectId, ignoreUndefinedProperties: true });
+  // The settings the functions ship with (REST transport, adapters/gcp/client-settings.ts).
+  db ??= new Firestore(firestoreSettings(projectId));
   return db;
 }
 
