@@ -34,9 +34,9 @@ describe('infra: signed uploads on each cloud (mocks)', function () {
     const policy = JSON.parse(String(one(aws, 'aws:iam/rolePolicy:RolePolicy', 'users-policy').props.policy)) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
     const s3 = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('s3:')));
     expect(s3).to.deep.equal([
-      { Sid: 'PresignUploads', Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::mcf-dev-originals/*'] },
-      { Sid: 'PresignDownloads', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::mcf-dev-compressed/*'] },
-      { Sid: 'ListCompressed', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::mcf-dev-compressed'] },
+      { Sid: 'PresignUploads', Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::mcf-dev-originals-123456789012/*'] },
+      { Sid: 'PresignDownloads', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::mcf-dev-compressed-123456789012/*'] },
+      { Sid: 'ListCompressed', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::mcf-dev-compressed-123456789012'] },
     ]);
   });
 
@@ -58,13 +58,15 @@ describe('infra: signed uploads on each cloud (mocks)', function () {
   });
 
   it('Google Cloud: CORS on originals only, PUT with the signed headers; object roles and Token Creator on itself', async () => {
-    const gcp = await committedStack('gcp');
+    // A browser can call only a public users function (Cloud Run answers a private one's preflight
+    // 403, docs/deploy-rules.md), so CORS comes with usersPublic and a JWT issuer; dev-gcp is private.
+    const { resources: gcp } = await stackResources('gcp', { usersPublic: true, jwtIssuer: 'https://issuer.example', jwtAudience: 'mcf', corsOrigins: ORIGINS });
     const withCors = ofType(gcp, 'gcp:storage/bucket:Bucket').filter((b) => b.props.cors !== undefined);
     expect(withCors.map((b) => b.name)).to.deep.equal(['uploads-originals']);
     expect(withCors[0].props.cors).to.deep.equal([{ origins: ORIGINS, methods: ['PUT'], responseHeaders: ['content-type', 'x-goog-content-length-range', 'x-goog-if-generation-match', 'etag'], maxAgeSeconds: 600 }]);
     const users = 'serviceAccount:mcf-dev-gcp-users@';
     const bucketRoles = ofType(gcp, 'gcp:storage/bucketIAMMember:BucketIAMMember').filter((g) => String(g.props.member).startsWith(users)).map((g) => `${String(g.props.role)} ${String(g.props.bucket)}`);
-    expect(bucketRoles).to.have.members(['roles/storage.objectCreator mcf-dev-gcp-originals', 'roles/storage.objectViewer mcf-dev-gcp-compressed']);
+    expect(bucketRoles).to.have.members(['roles/storage.objectCreator mcf-dev-gcp-originals-my-mcf-dev-project', 'roles/storage.objectViewer mcf-dev-gcp-compressed-my-mcf-dev-project']);
     const self = one(gcp, 'gcp:serviceaccount/iAMMember:IAMMember', 'users-signs-as-itself');
     const email = String(self.props.member).replace('serviceAccount:', '');
     expect(self.props.role).to.equal('roles/iam.serviceAccountTokenCreator');

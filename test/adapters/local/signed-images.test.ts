@@ -55,7 +55,7 @@ describe('local runtime: signed uploads and images end to end', function () {
   });
 
   const as = async (sub: string) =>
-    `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject(sub).setIssuer(issuer).setAudience(AUDIENCE).setExpirationTime('10m').sign(key)}`;
+    `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject(sub).setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('10m').sign(key)}`;
   const call = async (sub: string, method: string, path: string, json?: unknown) =>
     fetch(`${server.base}${path}`, {
       method,

@@ -201,8 +201,30 @@ describe('deploy rules: Google Cloud audit, per resource type', function () {
     }
   });
 
+  // Cloud Scheduler, REST `projects.locations.jobs`: the job id is letters, digits, hyphens and
+  // underscores, at most 500 characters; an HTTP target's attemptDeadline is 15 s to 30 min; a body
+  // is sent only with POST, PUT or PATCH; an OIDC token's audience must be what Cloud Run checks, the
+  // service URL (https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs,
+  // https://cloud.google.com/scheduler/docs/http-target-auth). The job's account may only invoke
+  // orders, and the job waits for that grant (a first run before it would be refused 403).
+  each('cloud scheduler job (outbox sweeper): id, deadline, POST body, OIDC audience, its only grant', (r) => {
+    const jobs = r.ofType('gcp:cloudscheduler/job:Job');
+    expect(jobs).to.have.length(1);
+    const job = jobs[0];
+    const inputs = job.inputs as Inputs;
+    expect(String(inputs.name)).to.match(/^[A-Za-z0-9_-]{1,500}$/);
+    const deadline = durationSeconds(inputs.attemptDeadline);
+    expect(deadline).to.be.within(15, 1800);
+    expect(inputs.httpTarget.httpMethod).to.equal('POST');
+    expect(Buffer.from(String(inputs.httpTarget.body), 'base64').toString('base64')).to.equal(String(inputs.httpTarget.body));
+    expect(inputs.httpTarget.oidcToken.audience).to.equal(inputs.httpTarget.uri);
+    const grants = bindingsOf(r).filter((b) => String(b.inputs.member).includes('-sweeper@'));
+    expect(grants.map((g) => String(g.inputs.role))).to.deep.equal(['roles/run.invoker']);
+    expect(job.dependencies).to.include(grants[0].urn);
+  });
+
   it('covers every Google Cloud resource type the stack declares', () => {
-    const audited: string[] = [T.account, T.service, 'gcp:projects/serviceIdentity:ServiceIdentity', T.fn, T.object, T.bucket, T.topic, T.subscription, T.database, T.alert, T.bucketMember, T.topicMember, T.subscriptionMember, T.runMember, T.accountMember, T.projectMember];
+    const audited: string[] = ['gcp:cloudscheduler/job:Job', T.account, T.service, 'gcp:projects/serviceIdentity:ServiceIdentity', T.fn, T.object, T.bucket, T.topic, T.subscription, T.database, T.alert, T.bucketMember, T.topicMember, T.subscriptionMember, T.runMember, T.accountMember, T.projectMember];
     const declared = [...new Set(cloudResources(stacks['dev-gcp']).map((x) => x.type))];
     expect(declared.filter((t) => !audited.includes(t)), 'add the new type to docs/deploy-rules.md and to this suite').to.deep.equal([]);
   });

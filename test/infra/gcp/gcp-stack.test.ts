@@ -154,8 +154,8 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       // users and orders: their own database only
       `${sa(`${prefix}-users`)} roles/datastore.user firestore:projects/${project}/databases/${prefix}-db`,
       // users: signs upload and download URLs as itself (signBlob) for the buckets' objects
-      `${sa(`${prefix}-users`)} roles/storage.objectCreator bucket:${prefix}-originals`,
-      `${sa(`${prefix}-users`)} roles/storage.objectViewer bucket:${prefix}-compressed`,
+      `${sa(`${prefix}-users`)} roles/storage.objectCreator bucket:${bucketName('originals')}`,
+      `${sa(`${prefix}-users`)} roles/storage.objectViewer bucket:${bucketName('compressed')}`,
       `${sa(`${prefix}-users`)} roles/iam.serviceAccountTokenCreator serviceAccount:projects/${project}/serviceAccounts/${prefix}-users@${project}.iam.gserviceaccount.com`,
       `${sa(`${prefix}-orders`)} roles/datastore.user firestore:projects/${project}/databases/${prefix}-db`,
       `${sa(`${prefix}-orders`)} roles/pubsub.publisher topic:${prefix}-payments`,

@@ -27,7 +27,7 @@ describe('infra: the Azure outbox sweeper under mocks', function () {
     expect(settingsOf(one.get(T.app, 'functions-app')).ORDERS_SWEEP_SCHEDULE).to.equal('0 * * * * *');
     // the timer runs in the app with the identity's existing roles: least privilege adds none
     const roles = (r: Resources) => r.ofType(T.roleAssignment).map((a) => a.name).filter((n) => n.startsWith('app-')).sort();
-    expect(roles(five)).to.deep.equal(['app-blobs', 'app-order-events', 'app-queues', 'app-tables', 'app-telemetry']);
+    expect(roles(five)).to.deep.equal(['app-blobs', 'app-order-events', 'app-queues', 'app-signs-uploads', 'app-tables', 'app-telemetry']);
     for (const m of [2, 5, 15, 60]) expect(sweepSchedule(m).split(' ')).to.have.length(6);
   });
 });

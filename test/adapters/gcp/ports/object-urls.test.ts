@@ -36,11 +36,15 @@ describe('gcp: V4 signed uploads and downloads (GcsObjectUrls)', function () {
     authClient.setCredentials({ access_token: 'function-token', expiry_date: Date.now() + 3_600_000 });
     // typed from this package's google-auth-library; at run time it is the library's own class
     const asStorageAuth = authClient as unknown as NonNullable<ConstructorParameters<typeof Storage>[0]>['authClient'];
-    const signing = new Storage({ projectId: 'multicloud-functions-test', credentials: { client_email: ACCOUNT }, authClient: asStorageAuth });
-    urls = new GcsObjectUrls(() => signing, buckets, { signingEndpoint: iam.endpoint });
+    // The client fixes its endpoint at construction, from STORAGE_EMULATOR_HOST when set: the GCP
+    // functions' tests leave it set for the whole run (support/functions-env.ts), and a signer
+    // built under it would sign URLs to the stand-in instead of storage.googleapis.com.
     const previous = process.env.STORAGE_EMULATOR_HOST;
-    process.env.STORAGE_EMULATOR_HOST = gcs.endpoint;
     try {
+      delete process.env.STORAGE_EMULATOR_HOST;
+      const signing = new Storage({ projectId: 'multicloud-functions-test', credentials: { client_email: ACCOUNT }, authClient: asStorageAuth });
+      urls = new GcsObjectUrls(() => signing, buckets, { signingEndpoint: iam.endpoint });
+      process.env.STORAGE_EMULATOR_HOST = gcs.endpoint;
       const api = new Storage({ projectId: 'multicloud-functions-test' });
       listing = new GcsObjectUrls(() => api, buckets);
     } finally {
