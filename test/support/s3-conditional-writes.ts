@@ -10,8 +10,11 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (IfMatch, IfNoneMatch)
  */
 interface KoaContext {
+  /** The Node request: a refusal reads its body to the end first, as S3 does. */
+  req: NodeJS.ReadableStream;
   method: string;
   path: string;
+  querystring?: string;
   headers: Record<string, string | string[] | undefined>;
   status: number;
   body: unknown;
@@ -35,9 +38,11 @@ export function conditionalWrites(store: S3rverStore, log: ConditionalWriteLog =
     const ifMatch = header(ctx, 'if-match');
     const ifNoneMatch = header(ctx, 'if-none-match');
     const [, bucket, ...rest] = ctx.path.split('/');
-    if (ctx.method !== 'PUT' || rest.length === 0 || (ifMatch === undefined && ifNoneMatch === undefined) || header(ctx, 'x-amz-copy-source')) {
-      return next();
-    }
+    const objectCall = rest.length > 0 && ['GET', 'HEAD', 'PUT'].includes(ctx.method) && !header(ctx, 'x-amz-copy-source') && !/[?&](uploadId|partNumber)=/.test(ctx.querystring ?? '');
+    if (!objectCall) return next();
+    // One call per key at a time: S3 replaces an object atomically (a reader sees the old object or
+    // the new one, whole), while s3rver writes its file in place, so a read overlapping a write can
+    // get half an image. The lane also makes the check and the write of a conditional put one step.
     const key = decodeURIComponent(rest.join('/'));
     const lane = `${bucket}/${key}`;
     const before = lanes.get(lane) ?? Promise.resolve();
@@ -46,6 +51,13 @@ export function conditionalWrites(store: S3rverStore, log: ConditionalWriteLog =
     lanes.set(lane, before.then(() => mine));
     await before;
     try {
+      if (ctx.method !== 'PUT' || (ifMatch === undefined && ifNoneMatch === undefined)) {
+        await next();
+        // s3rver answers a GET with a file stream read after this middleware returns: read it now,
+        // inside the lane, so that no write to the key can interleave with it.
+        if (isReadable(ctx.body)) ctx.body = await readAll(ctx.body);
+        return;
+      }
       const current = await store.getMetadata(bucket, key).then(
         (m) => m.etag.replace(/"/g, ''),
         () => undefined,
@@ -60,6 +72,9 @@ export function conditionalWrites(store: S3rverStore, log: ConditionalWriteLog =
               : undefined;
       log.judged.push({ key, header: ifMatch !== undefined ? 'If-Match' : 'If-None-Match', outcome: refusal ? 'refused' : 'written' });
       if (refusal) {
+        // Answer only once the body is read: a server that answers and closes while the client is
+        // still sending makes the client's socket fail ("aborted") instead of reading the 412.
+        await drain(ctx.req);
         ctx.status = refusal.status;
         ctx.set('content-type', 'application/xml');
         ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Key>${key}</Key></Error>`;
@@ -73,7 +88,25 @@ export function conditionalWrites(store: S3rverStore, log: ConditionalWriteLog =
   };
 }
 
+function isReadable(body: unknown): body is NodeJS.ReadableStream {
+  return typeof body === 'object' && body !== null && typeof (body as NodeJS.ReadableStream).pipe === 'function';
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
 function header(ctx: KoaContext, name: string): string | undefined {
   const value = ctx.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function drain(req: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    req.on('end', () => resolve());
+    req.on('error', () => resolve());
+    req.resume();
+  });
 }

@@ -18,14 +18,21 @@ export class GcsBlobStore implements BlobStore {
   }
 
   async get(bucket: string, key: string): Promise<StoredObject | undefined> {
-    const head = await this.describe(bucket, key);
-    if (!head) return undefined;
-    // Download the generation that was described, so bytes and metadata belong together.
-    const file = this.storage.bucket(bucket).file(key, head.generation ? { generation: head.generation } : {});
-    const bytes = await notFoundAsUndefined(file.download().then(([b]) => b));
-    if (!bytes) return undefined;
-    const { generation: _generation, ...rest } = head;
-    return { ...rest, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
+    // Download the generation that was described, so bytes and metadata belong together. When the
+    // object is replaced between the two calls, that generation is gone (404 without versioning):
+    // describe again and read the newer one, as a reader of a replaced object expects.
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.describe(bucket, key);
+      if (!head) return undefined;
+      const file = this.storage.bucket(bucket).file(key, head.generation ? { generation: head.generation } : {});
+      const bytes = await notFoundAsUndefined(file.download().then(([b]) => b));
+      if (!bytes) {
+        if (head.generation && attempt < 5) continue;
+        return undefined;
+      }
+      const { generation: _generation, ...rest } = head;
+      return { ...rest, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
+    }
   }
 
   private async describe(bucket: string, key: string): Promise<DescribedObject | undefined> {
