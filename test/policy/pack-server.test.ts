@@ -98,8 +98,8 @@ describe('policy: the pack over the analyzer protocol', function () {
 
     const aws = analyzeRequest(await committedStack('aws'));
     const closed = (await call<{ getDiagnosticsList(): Diagnostic[] }>(client, 'analyzeStack', aws)).getDiagnosticsList();
-    // one per route: /users, /users/{id}, /users/{id}/{proxy+}
-    expect(closed.map((d) => d.getPolicyname())).to.deep.equal(['users-api-not-anonymous', 'users-api-not-anonymous', 'users-api-not-anonymous']);
+    // one per route: /users, /users/{id}, /users/{id}/{proxy+}, GET /openapi.json
+    expect(closed.map((d) => d.getPolicyname())).to.deep.equal(['users-api-not-anonymous', 'users-api-not-anonymous', 'users-api-not-anonymous', 'users-api-not-anonymous']);
     expect(closed[0].getMessage()).to.include('pulumi config set usersPublic true');
     expect(closed[0].getUrn()).to.match(/apigatewayv2\/route:Route::users-api-route-/);
 

@@ -120,68 +120,48 @@ export class DynamoOrderLedger implements OrderLedger, Inventory {
   }
 
   async markSent(orderId: string, entryId: string): Promise<void> {
-    try {
-      await retryOnConflict(
-        () =>
-          this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: outboxKey(orderId, entryId),
-              // leaving the sparse pending index in the same write
-              UpdateExpression: 'SET sent = :sent REMOVE outbox_pending, pending_since, claim_owner, claim_until',
-              // Without the condition an unknown entry would be created by the update.
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':sent': true },
-            }),
-          ),
-        isTransactionConflict,
-      );
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
-    }
+    await this.updateEntry(orderId, entryId, {
+      // leaving the sparse pending index in the same write
+      UpdateExpression: 'SET sent = :sent REMOVE outbox_pending, pending_since, claim_owner, claim_until',
+      // Without the condition an unknown entry would be created by the update.
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':sent': true },
+    });
   }
 
   /** A conditional UpdateItem: DynamoDB applies one of two racing updates whose condition holds. */
   async claimEntry(orderId: string, entryId: string, claim: EntryClaim): Promise<boolean> {
+    return this.updateEntry(orderId, entryId, {
+      UpdateExpression: 'SET claim_owner = :owner, claim_until = :until',
+      ConditionExpression:
+        'attribute_exists(pk) AND sent = :false AND (attribute_not_exists(claim_owner) OR claim_owner = :owner OR claim_until <= :at)',
+      ExpressionAttributeValues: { ':owner': claim.owner, ':until': claim.until, ':at': claim.at, ':false': false },
+    });
+  }
+
+  async releaseEntry(orderId: string, entryId: string, owner: string): Promise<void> {
+    await this.updateEntry(orderId, entryId, {
+      UpdateExpression: 'REMOVE claim_owner, claim_until',
+      ConditionExpression: 'claim_owner = :owner',
+      ExpressionAttributeValues: { ':owner': owner },
+    });
+  }
+
+  /** One conditional update of an outbox entry, retried on transaction conflicts; false when its condition failed. */
+  private async updateEntry(
+    orderId: string,
+    entryId: string,
+    update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<boolean> {
     try {
       await retryOnConflict(
-        () =>
-          this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: outboxKey(orderId, entryId),
-              UpdateExpression: 'SET claim_owner = :owner, claim_until = :until',
-              ConditionExpression:
-                'attribute_exists(pk) AND sent = :false AND (attribute_not_exists(claim_owner) OR claim_owner = :owner OR claim_until <= :at)',
-              ExpressionAttributeValues: { ':owner': claim.owner, ':until': claim.until, ':at': claim.at, ':false': false },
-            }),
-          ),
+        () => this.db.send(new UpdateCommand({ TableName: this.tableName, Key: outboxKey(orderId, entryId), ...update })),
         isTransactionConflict,
       );
       return true;
     } catch (err) {
       if (isConditionalCheckFailed(err)) return false;
       throw err;
-    }
-  }
-
-  async releaseEntry(orderId: string, entryId: string, owner: string): Promise<void> {
-    try {
-      await retryOnConflict(
-        () =>
-          this.db.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: outboxKey(orderId, entryId),
-              UpdateExpression: 'REMOVE claim_owner, claim_until',
-              ConditionExpression: 'claim_owner = :owner',
-              ExpressionAttributeValues: { ':owner': owner },
-            }),
-          ),
-        isTransactionConflict,
-      );
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err;
     }
   }
 
