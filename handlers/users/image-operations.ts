@@ -15,6 +15,7 @@ import type { Clock } from '../ports/clock';
 import type { Ids } from '../ports/ids';
 import { imagesSpec, type UsersSettings } from '../specs';
 import { readJsonBody } from './body';
+import { pageQuery } from './operations';
 import { HttpProblem } from './problem';
 import { newestFirstId, parseUploadRequest, sanitiseFilename, userFolder } from './upload-request';
 
@@ -83,17 +84,7 @@ async function describe(urls: ObjectUrls, copy: ListedCopy, expiresAt: Date) {
 /** `GET /users/{id}/images`: the user's compressed copies, newest first, paginated like `/users`. */
 export async function listImages(deps: ImageOperationDeps, request: HttpRequest, id: string): Promise<HttpResponse> {
   const urls = urlsOf(deps);
-  const { defaultPageSize, maxPageSize } = deps.settings;
-  const rawLimit = request.query['limit'];
-  let limit = defaultPageSize;
-  if (rawLimit !== undefined) {
-    if (!/^\d{1,6}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > maxPageSize) {
-      throw new HttpProblem(400, `limit must be an integer from 1 to ${maxPageSize}`);
-    }
-    limit = Number(rawLimit);
-  }
-  const cursor = request.query['cursor'];
-  if (cursor === '') throw new HttpProblem(400, 'cursor must not be empty');
+  const { limit, cursor } = pageQuery(request, deps.settings);
   await requireUser(deps, id);
   let page;
   try {

@@ -38,8 +38,9 @@ const duplicateEmail = (email: string) => new HttpProblem(409, `the email ${emai
 const notFound = (id: string) => new HttpProblem(404, `user ${id} does not exist`);
 const staleIfMatch = (id: string) => new HttpProblem(412, `user ${id} does not match If-Match`);
 
-export async function listUsers(deps: OperationDeps, request: HttpRequest): Promise<HttpResponse> {
-  const { defaultPageSize, maxPageSize } = deps.settings;
+/** `?limit=&cursor=` of a paginated listing (`/users`, `/users/{id}/images`), refused with 400 when malformed. */
+export function pageQuery(request: HttpRequest, settings: Pick<UsersSettings, 'defaultPageSize' | 'maxPageSize'>): { limit: number; cursor?: string } {
+  const { defaultPageSize, maxPageSize } = settings;
   const rawLimit = request.query['limit'];
   let limit = defaultPageSize;
   if (rawLimit !== undefined) {
@@ -51,6 +52,11 @@ export async function listUsers(deps: OperationDeps, request: HttpRequest): Prom
   const cursor = request.query['cursor'];
   // An opaque cursor we issued is never empty, so `cursor=` is a client error, not "first page".
   if (cursor === '') throw new HttpProblem(400, 'cursor must not be empty');
+  return { limit, cursor };
+}
+
+export async function listUsers(deps: OperationDeps, request: HttpRequest): Promise<HttpResponse> {
+  const { limit, cursor } = pageQuery(request, deps.settings);
   try {
     const page = await deps.users.list({ limit, cursor });
     const body: Record<string, unknown> = { users: page.users, count: page.users.length };
