@@ -87,19 +87,26 @@ export const defaultProvider = (init = {}) => {
   },
 };
 
+/** How every file of an AWS package is bundled: one minified CommonJS file for Node 22, with source maps. */
+const nodeBundle: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  // ESM builds first: the SDK's dist-es tree-shakes, its dist-cjs does not.
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: true,
+  // Paths and mappings only: stack traces still resolve, the package stays small.
+  sourcesContent: false,
+};
+
 /** The options that build a package's credential-chain.js: the SDK's default chain, alone. */
 export function credentialChainOptions(outfile: string): BuildOptions {
   return {
+    ...nodeBundle,
     stdin: { contents: "export { defaultProvider } from '@aws-sdk/credential-provider-node';", resolveDir: repoRoot, loader: 'js' },
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
     logLevel: 'warning',
   };
 }
@@ -108,18 +115,9 @@ export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled'
   const external = [...AWS_CARRIED[fn]];
   if (sdk === 'external') external.push('@aws-sdk/*', '@smithy/*');
   return {
+    ...nodeBundle,
     entryPoints: [join(repoRoot, 'adapters', 'aws', `${fn}.ts`)],
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    // ESM builds first: the SDK's dist-es tree-shakes, its dist-cjs does not.
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: true,
-    // Paths and mappings only: stack traces still resolve, the package stays small.
-    sourcesContent: false,
     external,
     plugins: sdk === 'bundled' ? [sideEffectFree, credentialsFromEnvironmentFirst] : [],
     logLevel: 'warning',
