@@ -32,6 +32,14 @@ function order(productId: string, quantity: number) {
 describe('aws orders entry point', function () {
   this.timeout(60_000);
   let h: Harness;
+
+  /** The handler's wiring with a bus whose SQS and SNS endpoint refuses every connection. */
+  async function busOutage() {
+    const dead = await deadEndpoint();
+    const fake = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, endpoint: dead };
+    const downBus = new SqsSnsMessageBus(new SQSClient(fake), new SNSClient(fake), { queues: { payments: h.payments.url }, topics: { events: h.events.topicArn } });
+    return { ...h.wiring, deps: { ...h.wiring.deps, bus: downBus } };
+  }
   before(async function () {
     const started = await ordersHarness();
     if (typeof started === 'string') {
@@ -197,10 +205,7 @@ describe('aws orders entry point', function () {
     const product = `sku-${randomUUID().slice(0, 8)}`;
     await h.ledger.setStock(product, 5);
     const o = order(product, 1);
-    const dead = await deadEndpoint();
-    const fake = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, endpoint: dead };
-    const downBus = new SqsSnsMessageBus(new SQSClient(fake), new SNSClient(fake), { queues: { payments: h.payments.url }, topics: { events: h.events.topicArn } });
-    const outage = { ...h.wiring, deps: { ...h.wiring.deps, bus: downBus } };
+    const outage = await busOutage();
     const record = recordWith(o.body);
     expect(await createOrdersHandler(outage)({ Records: [record] })).to.deep.equal({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
     expect((await h.ledger.getOrder(o.order_id))?.status).to.equal('PLACED');
@@ -220,10 +225,7 @@ describe('aws orders entry point', function () {
     const product = `sku-${randomUUID().slice(0, 8)}`;
     await h.ledger.setStock(product, 5);
     const o = order(product, 1);
-    const dead = await deadEndpoint();
-    const fake = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, endpoint: dead };
-    const downBus = new SqsSnsMessageBus(new SQSClient(fake), new SNSClient(fake), { queues: { payments: h.payments.url }, topics: { events: h.events.topicArn } });
-    const outage = { ...h.wiring, deps: { ...h.wiring.deps, bus: downBus } };
+    const outage = await busOutage();
     const base = recordWith(o.body);
     const fifth = { ...base, attributes: { ...base.attributes, ApproximateReceiveCount: String(h.wiring.settings.maxDeliveries) } };
     expect(await createOrdersHandler(outage)({ Records: [fifth] })).to.deep.equal({ batchItemFailures: [] });
