@@ -8,8 +8,8 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-/** Applied in order; each runs once, in its own transaction. Append, never edit. */
-const migrations: readonly string[] = [
+/** Applied in order; each runs once, in its own transaction. Append, never edit. Exported for the upgrade tests. */
+export const migrations: readonly string[] = [
   `
   CREATE TABLE objects (
     bucket TEXT NOT NULL,
