@@ -6,8 +6,7 @@
  * - `GET /buckets/<bucket>?prefix=` lists keys.
  * The key is the rest of the path after the bucket, percent-decoded once.
  *
- * Uploads stream to disk (hashed on the way) and at most `maxConcurrentUploads` run at once:
- * memory stays flat whatever the sizes, and one more is told to come back (503, Retry-After).
+ * Uploads stream to disk and at most `maxConcurrentUploads` run at once (uploads.ts).
  * Objects are served as they would be from a bucket on another origin: never sniffed, and as
  * attachments unless they are raster images, so that an uploaded HTML or SVG page cannot run
  * script on the console's origin.
@@ -18,17 +17,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { whenNotBusy } from './busy';
 import { decodePath } from './events/http';
-import { objectCreatedMessage } from './events/object-created';
-import { localBuckets, localQueues } from './environment';
+import { localBuckets } from './environment';
 import { HttpProblem, methodNotAllowed, sendJson } from './http-kit';
-import { ObjectTooLargeError } from './ports/blob-store';
+import { storeUpload, type UploadSlots } from './uploads';
 import type { LocalPorts } from './wiring';
-
-/** Uploads being stored right now, against `maxConcurrentUploads`. */
-export interface UploadSlots {
-  max: number;
-  inUse: number;
-}
 
 /** Types a browser renders as pictures and never as a document or script (SVG is a document). */
 const INLINE_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
@@ -117,24 +109,13 @@ export async function handleBuckets(
     // function's output, and writing into the bucket that triggers it would loop
     if (bucket !== localBuckets.originals) throw methodNotAllowed(['GET', 'HEAD']);
     const limit = ports.settings.images.maxObjectBytes;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) throw new HttpProblem(413, 'Content Too Large', `the limit is ${limit} bytes`, { connection: 'close' });
-    if (uploads.inUse >= uploads.max) {
-      // the body is not read: close the connection rather than drain it
-      throw new HttpProblem(503, 'Service Unavailable', `${uploads.max} uploads are already being stored; try again shortly`, { 'retry-after': '1', connection: 'close' });
-    }
-    uploads.inUse++;
-    let stored: { size: number; etag: string };
-    try {
-      stored = await ports.blobs.putStream(bucket, key, req, { contentType: contentTypeOf(req, key), metadata: metadataOf(req) }, limit);
-    } catch (err) {
-      if (err instanceof ObjectTooLargeError) throw new HttpProblem(413, 'Content Too Large', `the limit is ${limit} bytes`, { connection: 'close' });
-      throw err;
-    } finally {
-      uploads.inUse--;
-    }
-    const event = { bucket, key, size: stored.size, etag: stored.etag, eventTime: new Date().toISOString() };
-    await whenNotBusy(() => ports.queue(localQueues.images).enqueue(objectCreatedMessage(event), { bucket, key }));
+    const event = await storeUpload(req, ports, uploads, {
+      key,
+      contentType: contentTypeOf(req, key),
+      metadata: metadataOf(req),
+      maxBytes: limit,
+      tooLarge: `the limit is ${limit} bytes`,
+    });
     sendJson(res, 200, event, { etag: `"${event.etag}"` });
     return;
   }
@@ -142,7 +123,7 @@ export async function handleBuckets(
 }
 
 /** The object's file, opened once so that its size and its bytes are the same version's. */
-async function openForReading(path: string): Promise<{ stream: ReadStream; size: number } | undefined> {
+export async function openForReading(path: string): Promise<{ stream: ReadStream; size: number } | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');

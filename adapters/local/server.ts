@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { retryAfterOf } from '../../handlers/errors';
-import { handleBuckets, type UploadSlots } from './buckets-api';
+import { handleBuckets } from './buckets-api';
 import { whenNotBusy } from './busy';
 import { isBusy } from './database';
 import { localQueues, localTopics } from './environment';
@@ -16,6 +16,7 @@ import { MalformedRequestError, decodePath } from './events/http';
 import { HttpProblem, methodNotAllowed, readBodyPrefix, sendJson, sendProblem } from './http-kit';
 import { handleOrders, handleStock } from './orders-api';
 import { handleSigned } from './signed-api';
+import type { UploadSlots } from './uploads';
 import { redriveDeadLetter } from './redrive';
 import { usersEntry } from './users';
 import type { LocalPorts } from './wiring';
@@ -72,7 +73,7 @@ export function createLocalServer(ports: LocalPorts, options: LocalServerOptions
       return;
     }
     if (first === 'buckets' && rest !== '') return handleBuckets(req, res, rest, url, ports, uploads);
-    if (first === 'signed') return handleSigned(req, res, rest, url, ports);
+    if (first === 'signed') return handleSigned(req, res, rest, url, ports, uploads);
     if (first === 'orders') return handleOrders(req, res, id, ports);
     if (first === 'stock') return handleStock(req, res, id, ports);
     const redrive = first === 'dead-letters' ? /^(\d+)\/redrive$/.exec(rest) : null;

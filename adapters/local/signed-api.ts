@@ -4,17 +4,21 @@
  * anything is stored:
  * - `PUT /signed/originals/<key>`: 403 for a bad or expired signature or another content type,
  *   413 over the signed size, 409 when the object exists already (a signed upload creates, as an
- *   Azure create-only SAS does); otherwise the upload is stored and the images function queued;
- * - `GET /signed/compressed/<key>`: the copy's bytes, 403 for a bad or expired signature.
+ *   Azure create-only SAS does); otherwise the upload is streamed to disk within the server's
+ *   upload slots (503 above them) and the images function queued (uploads.ts);
+ * - `GET /signed/compressed/<key>`: the copy's bytes, streamed from the file, 403 for a bad or
+ *   expired signature.
  * A preflight is answered for the users API's `corsOrigins`, PUT only, as the clouds' bucket CORS is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsFor } from '../../handlers/users/cors';
 import { decodePath } from './events/http';
-import { objectCreatedMessage } from './events/object-created';
-import { localBuckets, localQueues } from './environment';
-import { HttpProblem, methodNotAllowed, readBody, sendJson } from './http-kit';
+import { pipeline } from 'node:stream/promises';
+import { openForReading } from './buckets-api';
+import { localBuckets } from './environment';
+import { HttpProblem, methodNotAllowed, sendJson } from './http-kit';
 import { verifySigned } from './signed-urls';
+import { createOnlyConflict, storeUpload, type UploadSlots } from './uploads';
 import type { LocalPorts } from './wiring';
 
 function headersOf(req: IncomingMessage): Record<string, string> {
@@ -24,7 +28,7 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 }
 
 /** `encodedRest` is the raw path after `/signed/`. */
-export async function handleSigned(req: IncomingMessage, res: ServerResponse, encodedRest: string, url: URL, ports: LocalPorts): Promise<void> {
+export async function handleSigned(req: IncomingMessage, res: ServerResponse, encodedRest: string, url: URL, ports: LocalPorts, uploads: UploadSlots): Promise<void> {
   const cors = corsFor(ports.settings.users);
   const neutral = { method: req.method ?? 'GET', path: url.pathname, query: {}, headers: headersOf(req) };
   const corsHeaders = cors.responseHeaders(neutral);
@@ -46,10 +50,19 @@ export async function handleSigned(req: IncomingMessage, res: ServerResponse, en
   if (!verdict.ok) throw new HttpProblem(403, 'Forbidden', verdict.reason, corsHeaders);
 
   if (method === 'GET') {
-    const object = await ports.blobs.get(bucket, key);
-    if (!object) throw new HttpProblem(404, 'Not Found', `no object ${JSON.stringify(key)} in ${bucket}`, corsHeaders);
-    res.writeHead(200, { ...corsHeaders, 'content-type': object.contentType ?? 'application/octet-stream', 'content-length': object.size, 'x-content-type-options': 'nosniff' });
-    res.end(req.method === 'GET' ? object.bytes : undefined);
+    const object = await ports.blobs.head(bucket, key);
+    const notFound = new HttpProblem(404, 'Not Found', `no object ${JSON.stringify(key)} in ${bucket}`, corsHeaders);
+    if (!object) throw notFound;
+    // streamed from the file, not read whole into memory
+    const file = await openForReading(ports.blobs.pathOf(bucket, key));
+    if (!file) throw notFound;
+    res.writeHead(200, { ...corsHeaders, 'content-type': object.contentType ?? 'application/octet-stream', 'content-length': file.size, 'x-content-type-options': 'nosniff' });
+    if (req.method === 'HEAD') {
+      file.stream.destroy();
+      res.end();
+      return;
+    }
+    await pipeline(file.stream, res);
     return;
   }
 
@@ -57,17 +70,16 @@ export async function handleSigned(req: IncomingMessage, res: ServerResponse, en
   if (req.headers['content-type'] !== contentType) {
     throw new HttpProblem(403, 'Forbidden', `the upload was signed for content type ${contentType}`, corsHeaders);
   }
-  if (await ports.blobs.head(bucket, key)) throw new HttpProblem(409, 'Conflict', `${key} exists already; a signed upload only creates`, corsHeaders);
-  let bytes: Buffer;
-  try {
-    bytes = await readBody(req, maxBytes);
-  } catch (err) {
-    if (err instanceof HttpProblem && err.status === 413) throw new HttpProblem(413, err.title, `the upload was signed for at most ${maxBytes} bytes`, corsHeaders);
-    throw err;
-  }
-  await ports.blobs.put(bucket, key, bytes, { contentType: contentType ?? 'application/octet-stream', metadata: {} });
-  const head = await ports.blobs.head(bucket, key);
-  const event = { bucket, key, size: bytes.length, etag: head?.etag ?? '', eventTime: ports.clock.now().toISOString() };
-  ports.queue(localQueues.images).enqueue(objectCreatedMessage(event), { bucket, key });
+  // refused before the body is read when it is plain already; uploads.ts checks again at commit
+  if (await ports.blobs.head(bucket, key)) throw createOnlyConflict(key, corsHeaders);
+  const event = await storeUpload(req, ports, uploads, {
+    key,
+    contentType: contentType ?? 'application/octet-stream',
+    metadata: {},
+    maxBytes,
+    createOnly: true,
+    tooLarge: `the upload was signed for at most ${maxBytes} bytes`,
+    headers: corsHeaders,
+  });
   sendJson(res, 201, event, { ...corsHeaders, etag: `"${event.etag}"` });
 }

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { join } from 'node:path';
 import { silentLogger } from '../../../handlers/ports/logger';
 import { createLocalServer } from '../../../adapters/local/server';
@@ -16,6 +16,7 @@ import { wireLocal } from '../../../adapters/local/wiring';
 import { imageFixture } from '../../support/fixtures';
 import { freePort } from '../../support/processes';
 import { localHarness, type LocalHarness } from './local-harness';
+import { answerOf, safeList, type Answer } from './raw-http';
 
 const JPEG = imageFixture('exif-orientation-Landscape_1.jpg');
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000);
@@ -123,5 +124,71 @@ describe('local signed uploads and downloads', () => {
     } finally {
       again.close();
     }
+  });
+});
+
+describe('local signed uploads under load: the upload bound and a race for one key', () => {
+  let h: LocalHarness;
+  let server: Server;
+  let port: number;
+
+  beforeEach(async () => {
+    port = await freePort();
+    h = localHarness({}, port);
+    server = createLocalServer(h.ports, { maxConcurrentUploads: 2 });
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    h.dispose();
+  });
+
+  /** A signed PUT whose body is held open after its first bytes, until the test ends it. */
+  async function heldUpload(key: string, size: number): Promise<{ answer: Promise<Answer>; finish(rest: Buffer): void }> {
+    const url = new URL((await h.ports.objectUrls.signUpload({ key, contentType: 'image/jpeg', maxBytes: size, expiresAt: minutesFromNow(5) })).url);
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: url.pathname + url.search, headers: { 'content-type': 'image/jpeg' }, agent: false });
+    const answer = answerOf(req);
+    req.write(JPEG.subarray(0, 1024));
+    return { answer, finish: (rest) => req.end(rest) };
+  }
+
+  /** Waits until `count` uploads are being written to temporary files in the originals folder. */
+  async function storing(count: number): Promise<void> {
+    const folder = join(h.dataDir, 'buckets', 'originals');
+    for (let i = 0; i < 500 && safeList(folder).filter((n) => n.startsWith('.tmp-')).length < count; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(safeList(folder).filter((n) => n.startsWith('.tmp-')), 'uploads being stored').to.have.length(count);
+  }
+
+  it('streams signed uploads within the server\'s upload slots: one more is answered 503 problem+json with Retry-After', async () => {
+    const first = await heldUpload('alice/1-a.jpg', JPEG.length);
+    const second = await heldUpload('alice/2-b.jpg', JPEG.length);
+    await storing(2);
+    const third = (await h.ports.objectUrls.signUpload({ key: 'alice/3-c.jpg', contentType: 'image/jpeg', maxBytes: JPEG.length, expiresAt: minutesFromNow(5) })).url;
+    const refused = await fetch(third, { method: 'PUT', body: JPEG, headers: { 'content-type': 'image/jpeg' } });
+    expect(refused.status).to.equal(503);
+    expect(refused.headers.get('content-type')).to.equal('application/problem+json');
+    expect(Number(refused.headers.get('retry-after'))).to.be.at.least(1);
+    expect(await h.ports.blobs.head('originals', 'alice/3-c.jpg'), 'the refused upload stored nothing').to.equal(undefined);
+    first.finish(JPEG.subarray(1024));
+    second.finish(JPEG.subarray(1024));
+    expect((await first.answer).status).to.equal(201);
+    expect((await second.answer).status).to.equal(201);
+    expect(h.ports.queue('images').depth().waiting).to.equal(2);
+  });
+
+  it('stores exactly one of two signed uploads racing for one key: the other gets 409 and queues nothing', async () => {
+    const a = await heldUpload('alice/1-a.jpg', JPEG.length);
+    const b = await heldUpload('alice/1-a.jpg', JPEG.length);
+    await storing(2); // both got past the check made before the body is read
+    a.finish(JPEG.subarray(1024));
+    expect((await a.answer).status).to.equal(201);
+    b.finish(JPEG.subarray(1024));
+    const late = await b.answer;
+    expect(late.status, late.text).to.equal(409);
+    expect(late.headers['content-type']).to.equal('application/problem+json');
+    expect(h.ports.queue('images').depth().waiting, 'one object-created event').to.equal(1);
+    expect(safeList(join(h.dataDir, 'buckets', 'originals')).filter((n) => n.startsWith('.tmp-')), 'no temporary file left').to.deep.equal([]);
   });
 });

@@ -8,30 +8,12 @@
  */
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type Server } from 'node:http';
+import { request as httpRequest, type ClientRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createLocalServer } from '../../../adapters/local/server';
+import { answerOf, safeList, type Answer } from './raw-http';
 import { localHarness, type LocalHarness } from './local-harness';
-
-interface Answer {
-  status: number;
-  headers: IncomingMessage['headers'];
-  text: string;
-}
-
-function answerOf(req: ClientRequest): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
-  });
-}
 
 describe('local server: uploads, serving objects and the Host check (in process)', function () {
   this.timeout(60_000);
@@ -140,11 +122,3 @@ describe('local server: uploads, serving objects and the Host check (in process)
     expect(page.headers['content-security-policy']).to.equal("frame-ancestors 'none'");
   });
 });
-
-function safeList(folder: string): string[] {
-  try {
-    return readdirSync(folder);
-  } catch {
-    return [];
-  }
-}
