@@ -13,6 +13,7 @@ import { coldStartBenchmark } from './cold-start';
 import { localHostBenchmark } from './local-host';
 import { ordersThroughputBenchmark } from './orders-throughput';
 import { imagePipelineBenchmark } from './image-pipeline';
+import { uploadMemoryBenchmark } from './upload-memory';
 import { warmInvocationBenchmark } from './warm-invocation';
 import { stopPeers } from './peers';
 import { machine, renderSection, type Section } from './report';
@@ -24,6 +25,7 @@ const benchmarks: Record<string, () => Promise<Section>> = {
   'image-pipeline': imagePipelineBenchmark,
   'orders-throughput': ordersThroughputBenchmark,
   'local-host': localHostBenchmark,
+  'upload-memory': uploadMemoryBenchmark,
 };
 
 async function main(requested: string[]): Promise<void> {
