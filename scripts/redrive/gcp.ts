@@ -14,7 +14,7 @@ export interface GcpOrdersTarget {
 }
 
 /** Pulls what is there, waiting at most `idleMs` for the next message, up to `limit`. */
-async function pull(pubsub: PubSub, subscription: string, limit: number, idleMs = 3_000): Promise<Message[]> {
+export async function pull(pubsub: PubSub, subscription: string, limit: number, idleMs = 3_000): Promise<Message[]> {
   const sub = pubsub.subscription(subscription, { flowControl: { maxMessages: limit, allowExcessMessages: false } });
   const got: Message[] = [];
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,153 @@
+/**
+ * `npm run redrive -- <stack> images` on the clouds: each letter names an object of the originals
+ * bucket, and the replay rewrites that object onto itself so that the bucket announces it again
+ * (scripts/redrive/objects.ts). Against real peers: SQS on fauxqs and S3 on s3rver; blobs on
+ * Azurite; the Pub/Sub emulator and the Cloud Storage JSON API stand-in. Each dead-letter store
+ * holds the letters its cloud writes (the platform's and ours), one naming no object, one naming a
+ * deleted object and one naming another bucket.
+ */
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand as QueueAttributes, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createImagesHandler } from '../../adapters/aws/images';
+import type { S3Event } from '../../adapters/aws/events/object-created';
+import { S3BlobStore } from '../../adapters/aws/ports/blob-store';
+import { deadLetterForMessage, deadLetterForObject } from '../../handlers/delivery';
+import { redriveAwsImages } from '../../scripts/redrive/aws-images';
+import { createQueue } from '../support/aws-queues';
+import { eventFixture, imageFixture } from '../support/fixtures';
+import { imagesHarness } from '../adapters/aws/harness';
+
+const now = new Date();
+const envelopeOf = (bucket: string, key: string) => JSON.stringify(deadLetterForObject({ bucket, key }, 'image decoding failed', 1, now));
+const unreadable = JSON.stringify(deadLetterForMessage('images', 'not an S3 event', 'SQS message m-1 is not JSON: not an S3 or EventBridge event', 1, now));
+
+/**
+ * Lambda's on-failure destination record of an asynchronous invocation that failed every retry,
+ * around the captured S3 event renamed to our bucket and key; the record's shape is AWS's example:
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+function onFailureRecord(bucket: string, key: string): string {
+  const event = eventFixture<S3Event>('aws', 's3-put-real-capture.json');
+  const record = event.Records![0] as unknown as { s3: { bucket: { name: string; arn: string }; object: { key: string } } };
+  record.s3.bucket.name = bucket;
+  record.s3.bucket.arn = `arn:aws:s3:::${bucket}`;
+  record.s3.object.key = encodeURIComponent(key).replace(/%20/g, '+'); // S3 form-encodes keys in notifications
+  return JSON.stringify({
+    version: '1.0',
+    timestamp: '2019-11-14T18:16:05.568Z',
+    requestContext: {
+      requestId: 'e4b46cbf-b738-xmpl-8880-a18cdf61200e',
+      functionArn: 'arn:aws:lambda:us-east-2:123456789012:function:images:$LATEST',
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
+    requestPayload: event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorMessage: '1 object(s) failed: compressed bucket unreachable', errorType: 'TransientError' },
+  });
+}
+
+describe('redrive images: AWS on fauxqs and s3rver', function () {
+  this.timeout(90_000);
+
+  it('re-announces every object its letters name by a copy onto itself, removes those letters, keeps the others; a dry run changes nothing', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const originals = `originals-${tag}`;
+    const compressed = `compressed-${tag}`;
+    const foreign = `foreign-${tag}`;
+    const h = await imagesHarness(originals, compressed);
+    const { s3 } = h.s3;
+    await h.s3.createBucket(foreign);
+    const photo = imageFixture('jpeg-grayscale-hopper.jpg');
+    const put = (bucket: string, key: string) =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: photo, ContentType: 'image/jpeg', CacheControl: 'max-age=60', Metadata: { owner: 'user-1' } }));
+    for (const key of ['my photo.jpg', 'b.jpg', 'deleted.jpg']) await put(originals, key);
+    await put(foreign, 'theirs.jpg');
+    await s3.send(new DeleteObjectCommand({ Bucket: originals, Key: 'deleted.jpg' }));
+    const letters = [onFailureRecord(originals, 'my photo.jpg'), envelopeOf(originals, 'b.jpg'), unreadable, envelopeOf(originals, 'deleted.jpg'), envelopeOf(foreign, 'theirs.jpg')];
+    const fill = async () => {
+      const queue = await createQueue(h.sqs, `images-dlq-${tag}`);
+      for (const body of letters) await h.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
+      return queue;
+    };
+    const copies = () => h.s3.events.flatMap((e) => e.Records as { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[]).filter((r) => r.s3.bucket.name === originals && r.eventName === 'ObjectCreated:Copy');
+
+    const dryQueue = await fill();
+    const dry = await redriveAwsImages(h.sqs, s3, { deadLetterQueueUrl: dryQueue.url, originalsBucket: originals }, { dryRun: true, limit: 10 });
+    expect(dry.map((m) => [m.object ?? '-', m.action]).sort()).to.deep.equal([
+      ['-', 'skipped: the letter names no object'],
+      [`${foreign}/theirs.jpg`, `skipped: ${foreign} is not the stack's originals bucket ${originals}`],
+      [`${originals}/b.jpg`, 'would replay'],
+      [`${originals}/deleted.jpg`, 'would replay'],
+      [`${originals}/my photo.jpg`, 'would replay'],
+    ]);
+    expect(copies()).to.deep.equal([]);
+    expect(await remaining(h.sqs, dryQueue.url)).to.equal(5);
+
+    const queue = await fill();
+    const before = await s3.send(new HeadObjectCommand({ Bucket: originals, Key: 'my photo.jpg' }));
+    const moved = await redriveAwsImages(h.sqs, s3, { deadLetterQueueUrl: queue.url, originalsBucket: originals }, { dryRun: false, limit: 10 });
+    expect(moved.map((m) => [m.object ?? '-', m.action]).sort()).to.deep.equal([
+      ['-', 'skipped: the letter names no object'],
+      [`${foreign}/theirs.jpg`, `skipped: ${foreign} is not the stack's originals bucket ${originals}`],
+      [`${originals}/b.jpg`, 'replayed'],
+      [`${originals}/deleted.jpg`, 'skipped: the object no longer exists'],
+      [`${originals}/my photo.jpg`, 'replayed'],
+    ]);
+    expect(moved.find((m) => m.object === `${originals}/my photo.jpg`)!.reason).to.match(/^RetriesExhausted after 3 invocations: 1 object\(s\) failed/);
+    // S3 announced both objects again, as copies; the foreign bucket was never written
+    expect(copies().map((r) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '))).sort()).to.deep.equal(['b.jpg', 'my photo.jpg']);
+    expect(h.s3.events.flatMap((e) => e.Records as { s3: { bucket: { name: string } } }[]).filter((r) => r.s3.bucket.name === foreign && (r as { eventName?: string }).eventName === 'ObjectCreated:Copy')).to.deep.equal([]);
+    // same bytes, same content type, caching and owner metadata
+    const after = await s3.send(new GetObjectCommand({ Bucket: originals, Key: 'my photo.jpg' }));
+    expect(Buffer.from(await after.Body!.transformToByteArray()).equals(photo)).to.equal(true);
+    expect([after.ContentType, after.CacheControl, after.Metadata]).to.deep.equal([before.ContentType, before.CacheControl, before.Metadata]);
+    expect(after.Metadata).to.deep.equal({ owner: 'user-1' });
+    // removed: the two replayed and the deleted object's; kept: the unreadable one and the foreign one
+    expect(await remaining(h.sqs, queue.url)).to.equal(2);
+
+    // what S3 announced is processed as an upload: the images entry point makes the compressed copy
+    const summary = await createImagesHandler(h.wiring)({ Records: copies() } as unknown as S3Event);
+    expect(summary.results).to.have.length(2);
+    expect(await new S3BlobStore(s3).get(compressed, 'compressed/my photo.jpg')).to.not.equal(undefined);
+  });
+
+  it('leaves an object replaced since it was read to its own event (CopySourceIfMatch)', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const originals = `originals-${tag}`;
+    const h = await imagesHarness(originals, `compressed-${tag}`);
+    await h.s3.s3.send(new PutObjectCommand({ Bucket: originals, Key: 'a.jpg', Body: imageFixture('tiny-1x1.png') }));
+    // the upload lands between the HeadObject and the CopyObject
+    const s3 = h.s3.s3;
+    const racing = Object.create(s3) as typeof s3;
+    racing.send = (async (command: unknown) => {
+      const out = await s3.send(command as never);
+      if (command instanceof HeadObjectCommand) await s3.send(new PutObjectCommand({ Bucket: originals, Key: 'a.jpg', Body: imageFixture('jpeg-grayscale-hopper.jpg') }));
+      return out;
+    }) as typeof s3.send;
+    const queue = await createQueue(h.sqs, `images-dlq-${tag}`);
+    await h.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: envelopeOf(originals, 'a.jpg') }));
+    const moved = await redriveAwsImages(h.sqs, racing, { deadLetterQueueUrl: queue.url, originalsBucket: originals }, { dryRun: false, limit: 10 });
+    expect(moved.map((m) => m.action)).to.deep.equal(['skipped: replaced since; its own event processes it']);
+    const kept = await s3.send(new GetObjectCommand({ Bucket: originals, Key: 'a.jpg' }));
+    expect(Buffer.from(await kept.Body!.transformToByteArray()).equals(imageFixture('jpeg-grayscale-hopper.jpg'))).to.equal(true);
+    expect(await remaining(h.sqs, queue.url)).to.equal(0);
+  });
+});
+
+/** Letters on the queue, visible or hidden by a receive. */
+async function remaining(sqs: Awaited<ReturnType<typeof imagesHarness>>['sqs'], url: string): Promise<number> {
+  const { Attributes } = await sqs.send(new QueueAttributes({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+void mkdtempSync;
+void rmSync;
+void writeFileSync;
+void tmpdir;
+void join;
