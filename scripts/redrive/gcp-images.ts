@@ -60,17 +60,22 @@ export function gcsAnnounce(storage: Storage, bucket: string): Announce {
 export async function redriveGcpImages(pubsub: PubSub, storage: Storage, target: GcpImagesTarget, options: RedriveOptions): Promise<Moved[]> {
   const report: Moved[] = [];
   const announce = gcsAnnounce(storage, target.originalsBucket);
-  for (const m of await pull(pubsub, target.deadLetterSubscription, options.limit)) {
-    const { objects, reason } = objectsOfGcpLetter(m.data.toString('utf8'));
-    try {
-      const replay = await replayLetter(m.id, objects, target.originalsBucket, announce, options, reason);
-      if (replay.done) await m.ackWithResponse();
-      else m.nack();
-      report.push(...replay.lines);
-    } catch (err) {
-      m.nack();
-      throw err;
+  const pulled = await pull(pubsub, target.deadLetterSubscription, options.limit);
+  try {
+    for (const m of pulled.messages) {
+      const { objects, reason } = objectsOfGcpLetter(m.data.toString('utf8'));
+      let done = false;
+      try {
+        const replay = await replayLetter(m.id, objects, target.originalsBucket, announce, options, reason);
+        report.push(...replay.lines);
+        done = replay.done;
+      } finally {
+        if (done) await m.ackWithResponse();
+        else m.nack();
+      }
     }
+  } finally {
+    await pulled.close();
   }
   return report;
 }
