@@ -13,11 +13,13 @@
  * content type, caching headers and metadata (the owner the signed upload set), both conditional on
  * the ETag just read (`If-Match`), so a newer upload in between is never overwritten (412). Put Blob
  * raises `Microsoft.Storage.BlobCreated` (api PutBlob), which the images subscription delivers
- * (infra/azure/buckets.ts filters on the event type and the subject only). A server-side Copy Blob
- * onto itself would need the source authorized by URL (a SAS or a token for the source), which a
- * DefaultAzureCredential run does not have; the download is at most one original
- * (imagesSpec maxUploadBytes).
- * https://learn.microsoft.com/azure/storage/blobs/storage-blob-event-overview (BlobCreated: PutBlob, PutBlockList, CopyBlob, FlushWithClose)
+ * (infra/azure/buckets.ts filters on the event type and the subject only). Not a server-side Copy
+ * Blob onto itself: it is asynchronous (the copy may still be pending when the call returns, and
+ * its ETag condition holds for the start only), and its page documents no copy onto the same blob
+ * (https://learn.microsoft.com/rest/api/storageservices/copy-blob); the download is one original,
+ * at most IMAGES_MAX_OBJECT_BYTES for an image worth replaying.
+ * https://learn.microsoft.com/azure/event-grid/event-schema-blob-storage (BlobCreated: "when clients
+ * use the PutBlob, PutBlockList, or CopyBlob operations")
  */
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { fromBlobCreated, type BlobCreatedEvent } from '../../adapters/azure/events/object-created';
