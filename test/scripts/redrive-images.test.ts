@@ -20,7 +20,7 @@ import { createImagesHandler } from '../../adapters/aws/images';
 import type { S3Event } from '../../adapters/aws/events/object-created';
 import { S3BlobStore } from '../../adapters/aws/ports/blob-store';
 import { deadLetterForMessage, deadLetterForObject } from '../../handlers/delivery';
-import { redriveAwsImages } from '../../scripts/redrive/aws-images';
+import { objectsOfAwsLetter, redriveAwsImages } from '../../scripts/redrive/aws-images';
 import { blobAnnounce } from '../../scripts/redrive/azure-images';
 import { redrive, report } from '../../scripts/redrive/index';
 import { createQueue } from '../support/aws-queues';
@@ -60,6 +60,20 @@ function onFailureRecord(bucket: string, key: string): string {
     responsePayload: { errorMessage: '1 object(s) failed: compressed bucket unreachable', errorType: 'TransientError' },
   });
 }
+
+describe('redrive images: the objects an AWS letter names', () => {
+  it('reads the on-failure record\'s event, a bare event (a Lambda DLQ keeps the event alone) and our envelopes, as the entry point reads them', () => {
+    const event = eventFixture<S3Event>('aws', 's3-put-2-records-plus-encoded-key.json');
+    const names = event.Records!.map((r) => ({ bucket: r.s3.bucket.name, key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')) }));
+    expect(objectsOfAwsLetter(JSON.stringify(event)).objects).to.deep.equal(names);
+    expect(objectsOfAwsLetter(onFailureRecord('b', 'New File.jpg')).objects).to.deep.equal([{ bucket: 'b', key: 'New File.jpg' }]);
+    expect(objectsOfAwsLetter(envelopeOf('b', 'k.jpg'))).to.deep.equal({ objects: [{ bucket: 'b', key: 'k.jpg' }], reason: 'image decoding failed' });
+    // an unreadable record's envelope (no key), an unreadable message's, and no JSON: no object
+    expect(objectsOfAwsLetter(JSON.stringify(deadLetterForObject({ bucket: 'b', key: '' }, 'S3 record has no object key', 1, now))).objects).to.deep.equal([]);
+    expect(objectsOfAwsLetter(unreadable).objects).to.deep.equal([]);
+    expect(objectsOfAwsLetter('{not json').objects).to.deep.equal([]);
+  });
+});
 
 describe('redrive images: AWS on fauxqs and s3rver', function () {
   this.timeout(90_000);
