@@ -1,8 +1,10 @@
 /**
  * `npm run redrive -- <stack> <orders|images> [--dry-run] [--limit N]`: moves a function's dead
- * letters back to where they are processed again, and prints what it moved. Safe to replay: the
- * orders function is idempotent (a recorded order is a duplicate; its pending outbox is relayed,
- * or refused if the id was reused for another order) and so is the images function.
+ * letters back to where they are processed again (orders: back to the orders queue or topic;
+ * images: each named original rewritten onto itself, so that its bucket announces it again, see
+ * objects.ts), and prints what it did. Safe to replay: the orders function is idempotent (a
+ * recorded order is a duplicate; its pending outbox is relayed, or refused if the id was reused
+ * for another order) and so is the images function.
  *
  * The stack `local` is the local runtime's data directory (DATA_DIR, default .data). Any other
  * stack is read from `Pulumi.<stack>.yaml` (its cloud) and from its outputs, through

@@ -47,7 +47,7 @@ export interface Moved {
   reason?: string;
   /**
    * orders: `moved`, `would move` (dry run); images: `replayed`, `would replay` (objects.ts);
-   * or `skipped: <why>`.
+   * or `skipped: <why>` / `failed: <error>` (left where it was).
    */
   action: string;
 }

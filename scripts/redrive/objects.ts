@@ -9,8 +9,8 @@
  *
  * A letter is removed only once every object it names was announced again, or is gone (nothing can
  * be replayed), or was replaced since (its own upload event processes it). A letter naming no
- * object, or an object of another bucket (a replay never writes to a bucket not the stack's
- * originals), is left where it is.
+ * object, an object the store refused to rewrite (said, and the run goes on), or an object of
+ * another bucket (a replay never writes to a bucket not the stack's originals) is left where it is.
  */
 import type { Moved, RedriveOptions } from './letters';
 
@@ -62,7 +62,14 @@ export async function replayLetter(
     } else if (options.dryRun) {
       lines.push(line('would replay', object));
     } else {
-      lines.push(line(actions[await announce(object.key)], object));
+      try {
+        lines.push(line(actions[await announce(object.key)], object));
+      } catch (err) {
+        // One object the store refuses (access denied, an archived object) stops neither the
+        // letter's other objects nor the other letters: said, and the letter left in place.
+        lines.push(line(`failed: ${(err as Error).message ?? String(err)}`, object));
+        done = false;
+      }
     }
   }
   return { lines, done };
