@@ -191,6 +191,8 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     // the kept subscription of dead letters, which `npm run redrive` reads
     ordersDeadLetterSubscription: pipeline.deadLettersKept.name,
     imagesDeadLetterTopic: uploads.deadLetters.name,
+    // the kept subscription of images dead letters, which `npm run redrive -- <stack> images` reads
+    imagesDeadLetterSubscription: uploads.deadLettersKept.name,
     firestoreDatabase: tables.databaseName,
     functionNames: { images: images.functionName, users: users.functionName, orders: orders.functionName },
   };

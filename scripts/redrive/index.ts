@@ -1,8 +1,10 @@
 /**
  * `npm run redrive -- <stack> <orders|images> [--dry-run] [--limit N]`: moves a function's dead
- * letters back to where they are processed again, and prints what it moved. Safe to replay: the
- * orders function is idempotent (a recorded order is a duplicate; its pending outbox is relayed,
- * or refused if the id was reused for another order) and so is the images function.
+ * letters back to where they are processed again (orders: back to the orders queue or topic;
+ * images: each named original rewritten onto itself, so that its bucket announces it again, see
+ * objects.ts), and prints what it did. Safe to replay: the orders function is idempotent (a
+ * recorded order is a duplicate; its pending outbox is relayed, or refused if the id was reused
+ * for another order) and so is the images function.
  *
  * The stack `local` is the local runtime's data directory (DATA_DIR, default .data). Any other
  * stack is read from `Pulumi.<stack>.yaml` (its cloud) and from its outputs, through
@@ -28,7 +30,8 @@ import { redriveAzureOrders } from './azure';
 import { redriveGcpOrders } from './gcp';
 import { redriveLocal } from './local';
 import { acquireLock, AlreadyRunning, lockPath } from './lock';
-import type { Moved, RedriveOptions } from './letters';
+import { redriveImages } from './images';
+import { output, type Moved, type Outputs, type RedriveOptions } from './letters';
 
 export const usage = 'usage: npm run redrive -- <stack> <orders|images> [--dry-run] [--limit N]';
 
@@ -59,7 +62,6 @@ export function parseArgs(argv: readonly string[]): RedriveArgs {
   return { stack, fn, dryRun, limit };
 }
 
-type Outputs = Record<string, unknown>;
 
 function stackOutputs(stack: string, env: NodeJS.ProcessEnv): Outputs {
   if (env.REDRIVE_STACK_OUTPUTS) return JSON.parse(readFileSync(env.REDRIVE_STACK_OUTPUTS, 'utf8')) as Outputs;
@@ -72,11 +74,6 @@ function stackConfig(stack: string, root: string): Record<string, unknown> {
   return ((parse(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> }).config ?? {});
 }
 
-function output(outputs: Outputs, name: string): string {
-  const value = outputs[name];
-  if (typeof value !== 'string' || value === '') throw new Error(`the stack has no output ${name}: deploy it first`);
-  return value;
-}
 
 /** Runs the command; returns what it moved. Throws RedriveUsageError or AlreadyRunning. */
 export async function redrive(args: RedriveArgs, env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Promise<Moved[]> {
@@ -92,12 +89,11 @@ export async function redrive(args: RedriveArgs, env: NodeJS.ProcessEnv = proces
     }
     const config = stackConfig(args.stack, root);
     const cloud = config['multicloud-functions:cloud'];
-    if (args.fn === 'images') {
-      throw new RedriveUsageError(
-        `replaying images dead letters on ${String(cloud)} is not built yet (docs/functions/orders.md, "Redrive"); on the local runtime it is`,
-      );
+    if (cloud !== 'aws' && cloud !== 'azure' && cloud !== 'gcp') {
+      throw new RedriveUsageError(`stack ${args.stack} names no cloud this command knows: ${JSON.stringify(cloud)}`);
     }
     const outputs = stackOutputs(args.stack, env);
+    if (args.fn === 'images') return await redriveImages(cloud, config, outputs, env, args);
     if (cloud === 'aws') {
       const region = typeof config['aws:region'] === 'string' ? config['aws:region'] : undefined;
       const sqs = new SQSClient(region ? { region } : {});
@@ -118,16 +114,13 @@ export async function redrive(args: RedriveArgs, env: NodeJS.ProcessEnv = proces
       }
       return await redriveAzureOrders(queues, blobs, { ordersQueue: output(outputs, 'ordersQueueName') }, args);
     }
-    if (cloud === 'gcp') {
-      const projectId = typeof config['gcp:project'] === 'string' ? config['gcp:project'] : undefined;
-      const pubsub = new PubSub(projectId ? { projectId } : {});
-      try {
-        return await redriveGcpOrders(pubsub, { ordersTopic: output(outputs, 'ordersTopic'), deadLetterSubscription: output(outputs, 'ordersDeadLetterSubscription') }, args);
-      } finally {
-        await pubsub.close();
-      }
+    const projectId = typeof config['gcp:project'] === 'string' ? config['gcp:project'] : undefined;
+    const pubsub = new PubSub(projectId ? { projectId } : {});
+    try {
+      return await redriveGcpOrders(pubsub, { ordersTopic: output(outputs, 'ordersTopic'), deadLetterSubscription: output(outputs, 'ordersDeadLetterSubscription') }, args);
+    } finally {
+      await pubsub.close();
     }
-    throw new RedriveUsageError(`stack ${args.stack} names no cloud this command knows: ${JSON.stringify(cloud)}`);
   } finally {
     release();
   }
@@ -135,9 +128,14 @@ export async function redrive(args: RedriveArgs, env: NodeJS.ProcessEnv = proces
 
 /** One line per letter, then a total. */
 export function report(moved: readonly Moved[], args: RedriveArgs): string {
-  const lines = moved.map((m) => [m.action.padEnd(10), m.id, m.order_id ? `order ${m.order_id}` : '', m.reason ? `(${m.reason})` : ''].filter(Boolean).join('  '));
-  const count = moved.filter((m) => m.action === 'moved' || m.action === 'would move').length;
-  lines.push(`${args.dryRun ? 'would move' : 'moved'} ${count} of ${moved.length} ${args.fn} dead letters of ${args.stack}`);
+  const lines = moved.map((m) =>
+    [m.action.padEnd(10), m.id, m.order_id ? `order ${m.order_id}` : '', m.object ? `object ${m.object}` : '', m.reason ? `(${m.reason})` : ''].filter(Boolean).join('  '),
+  );
+  const count = moved.filter((m) => ['moved', 'would move', 'replayed', 'would replay'].includes(m.action)).length;
+  // images lines are one per object a letter names (an Event Grid letter may name several)
+  const verb = args.fn === 'images' ? (args.dryRun ? 'would replay' : 'replayed') : args.dryRun ? 'would move' : 'moved';
+  const of = args.fn === 'images' ? `objects named by ${args.fn} dead letters` : `${args.fn} dead letters`;
+  lines.push(`${verb} ${count} of ${moved.length} ${of} of ${args.stack}`);
   return lines.join('\n') + '\n';
 }
 

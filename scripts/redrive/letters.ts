@@ -41,9 +41,14 @@ export interface Moved {
   /** The dead letter's id where it came from (message id, ack id, row id). */
   id: string;
   order_id?: string;
+  /** images: the object it names, `<bucket>/<key>`. */
+  object?: string;
   /** Why it had been dead-lettered, when the letter says. */
   reason?: string;
-  /** `moved`, `would move` (dry run), or `skipped: <why>` (left where it was). */
+  /**
+   * orders: `moved`, `would move` (dry run); images: `replayed`, `would replay` (objects.ts);
+   * or `skipped: <why>` / `failed: <error>` (left where it was).
+   */
   action: string;
 }
 
@@ -59,4 +64,13 @@ export interface RedriveOptions {
   dryRun: boolean;
   /** At most this many letters. */
   limit: number;
+}
+
+/** A stack's outputs (`pulumi stack output --json`). */
+export type Outputs = Record<string, unknown>;
+
+export function output(outputs: Outputs, name: string): string {
+  const value = outputs[name];
+  if (typeof value !== 'string' || value === '') throw new Error(`the stack has no output ${name}: deploy it first`);
+  return value;
 }

@@ -91,10 +91,16 @@ describe('redrive: the local runtime', function () {
     }
   });
 
-  it('refuses images on a cloud stack, saying it is not built yet', async () => {
-    const err = await redrive({ stack: 'dev', fn: 'images', dryRun: true, limit: 1 }, { REDRIVE_LOCK_DIR: tmpdir() }).catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(RedriveUsageError);
-    expect((err as Error).message).to.match(/not built yet/);
+  it('refuses a stack that names no cloud it knows', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'redrive-root-'));
+    try {
+      writeFileSync(join(root, 'Pulumi.odd.yaml'), 'config:\n  multicloud-functions:cloud: oracle\n');
+      const err = await redrive({ stack: 'odd', fn: 'images', dryRun: true, limit: 1 }, { REDRIVE_LOCK_DIR: root }, root).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(RedriveUsageError);
+      expect((err as Error).message).to.match(/names no cloud this command knows: "oracle"/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -184,6 +190,9 @@ describe('redrive: Google Cloud orders on the Pub/Sub emulator', function () {
       expect(dry.filter((m) => m.action === 'would move')).to.have.length(2);
       const moved = await redriveGcpOrders(pubsub, target, { dryRun: false, limit: 10 });
       expect(moved.filter((m) => m.action === 'moved').map((m) => m.order_id).sort()).to.deep.equal([`a-${tag}`, `b-${tag}`]);
+      // acknowledged for good: only the skipped letter is left
+      const left = await redriveGcpOrders(pubsub, target, { dryRun: true, limit: 10 });
+      expect(left.map((m) => m.action)).to.deep.equal(['skipped: the letter holds no message']);
 
       const got: Message[] = [];
       received.on('message', (m: Message) => {

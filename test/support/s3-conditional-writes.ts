@@ -6,6 +6,9 @@
  * carries either header, one write per key at a time as S3 does:
  * - `If-None-Match: *` and an object exists: 412 PreconditionFailed;
  * - `If-Match: "<etag>"` and the object's etag differs: 412 PreconditionFailed; no object: 404 NoSuchKey.
+ * - CopyObject's `x-amz-copy-source-if-match: "<etag>"` and the source's etag differs: 412
+ *   PreconditionFailed (s3rver 3.7.1 ignores it too, controllers/object.js putObjectCopy);
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html (CopySourceIfMatch)
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (IfMatch, IfNoneMatch)
  */
@@ -38,6 +41,23 @@ export function conditionalWrites(store: S3rverStore, log: ConditionalWriteLog =
     const ifMatch = header(ctx, 'if-match');
     const ifNoneMatch = header(ctx, 'if-none-match');
     const [, bucket, ...rest] = ctx.path.split('/');
+    const copyIfMatch = header(ctx, 'x-amz-copy-source-if-match');
+    const source = header(ctx, 'x-amz-copy-source');
+    if (ctx.method === 'PUT' && source !== undefined && copyIfMatch !== undefined) {
+      const [srcBucket, ...srcKey] = decodeURIComponent(source.replace(/^\//, '')).split('/');
+      const current = await store.getMetadata(srcBucket, srcKey.join('/')).then(
+        (m) => m.etag.replace(/"/g, ''),
+        () => undefined,
+      );
+      log.judged.push({ key: srcKey.join('/'), header: 'x-amz-copy-source-if-match', outcome: current !== undefined && current !== copyIfMatch.replace(/"/g, '') ? 'refused' : 'written' });
+      if (current !== undefined && current !== copyIfMatch.replace(/"/g, '')) {
+        ctx.status = 412;
+        ctx.set('content-type', 'application/xml');
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>`;
+        return;
+      }
+      return next();
+    }
     const objectCall = rest.length > 0 && ['GET', 'HEAD', 'PUT'].includes(ctx.method) && !header(ctx, 'x-amz-copy-source') && !/[?&](uploadId|partNumber)=/.test(ctx.querystring ?? '');
     if (!objectCall) return next();
     // One call per key at a time: S3 replaces an object atomically (a reader sees the old object or

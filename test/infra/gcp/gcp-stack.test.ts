@@ -261,6 +261,9 @@ describe('infra: the Google Cloud dev stack under mocks', function () {
       eventsTopic: `${prefix}-order-events`,
       ordersDeadLetterTopic: `${prefix}-orders-dead-letters`,
       imagesDeadLetterTopic: `${prefix}-images-dead-letters`,
+      // what `npm run redrive` reads
+      ordersDeadLetterSubscription: `${prefix}-orders-dead-letters-kept`,
+      imagesDeadLetterSubscription: `${prefix}-images-dead-letters-kept`,
     });
   });
 });

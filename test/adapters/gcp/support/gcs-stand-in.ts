@@ -11,6 +11,11 @@
  *   (https://cloud.google.com/storage/docs/request-preconditions)
  * - objects.list:            GET  [/storage/v1]/b/{bucket}/o?prefix&maxResults&pageToken -> `storage#objects`
  *   with `items` in name order and `nextPageToken` while more follow; 400 for a token it did not issue
+ * - objects.rewrite:         POST [/storage/v1]/b/{bucket}/o/{object}/rewriteTo/b/{bucket}/o/{object}
+ *   -> `storage#rewriteResponse` `{totalBytesRewritten, objectSize, done: true, resource}` in one call
+ *   (small objects), the destination a new generation with the source's bytes and metadata (fields
+ *   in the request body override them); `sourceGeneration` and `ifGenerationMatch` (on the
+ *   destination) as above (https://cloud.google.com/storage/docs/json_api/v1/objects/rewrite)
  * Anything else answers 501, so a new call the adapter starts making fails loudly here.
  */
 import { CRC32C } from '@google-cloud/storage';
@@ -77,6 +82,24 @@ export async function startGcsStandIn(buckets: string[]): Promise<GcsStandIn> {
       return json(res, 200, resource);
     }
     // With STORAGE_EMULATOR_HOST the client drops the `/storage/v1` prefix from non-upload calls.
+    const rewrite = url.pathname.match(/^(?:\/storage\/v1)?\/b\/([^/]+)\/o\/(.+)\/rewriteTo\/b\/([^/]+)\/o\/(.+)$/);
+    if (req.method === 'POST' && rewrite) {
+      const [from, to] = [`${decodeURIComponent(rewrite[1])}/${decodeURIComponent(rewrite[2])}`, `${decodeURIComponent(rewrite[3])}/${decodeURIComponent(rewrite[4])}`];
+      const source = objects.get(from);
+      const wanted = url.searchParams.get('sourceGeneration');
+      if (!source || (wanted && wanted !== source.resource.generation)) return error(res, 404, 'No such object.');
+      if (!buckets.includes(decodeURIComponent(rewrite[3]))) return error(res, 404, 'The specified bucket does not exist.');
+      const live = objects.get(to)?.resource;
+      const ifGeneration = url.searchParams.get('ifGenerationMatch');
+      if (ifGeneration !== null && !(ifGeneration === '0' ? !live : live?.generation === ifGeneration)) {
+        return error(res, 412, 'At least one of the pre-conditions you specified did not hold.');
+      }
+      const override = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+      const metadata = { contentType: source.resource.contentType, metadata: source.resource.metadata, ...override };
+      const resource = objectResource(decodeURIComponent(rewrite[3]), decodeURIComponent(rewrite[4]), source.bytes, metadata, String(++generation));
+      objects.set(to, { resource, bytes: source.bytes });
+      return json(res, 200, { kind: 'storage#rewriteResponse', totalBytesRewritten: String(source.bytes.length), objectSize: String(source.bytes.length), done: true, resource });
+    }
     const listing = url.pathname.match(/^(?:\/storage\/v1)?\/b\/([^/]+)\/o$/);
     if (req.method === 'GET' && listing) return list(res, decodeURIComponent(listing[1]), url.searchParams);
     const object = url.pathname.match(/^(?:\/storage\/v1)?\/b\/([^/]+)\/o\/(.+)$/);
