@@ -166,7 +166,7 @@ export function deployGcp(config: StackConfig): Record<string, pulumi.Input<unkn
     pubsubAgentEmail,
   });
   new OutboxSweeper('outbox-sweeper', {
-    project, region, namePrefix: prefix, fn: orders, everyMinutes: config.outboxSweepMinutes,
+    project, region, schedulerRegion: options.schedulerRegion, namePrefix: prefix, fn: orders, everyMinutes: config.outboxSweepMinutes,
     functionTimeoutSeconds: config.functions.orders.timeoutSeconds, dependsOn,
   });
 

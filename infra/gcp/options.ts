@@ -9,11 +9,17 @@ import type { FunctionName } from '../../handlers/specs';
 import type { StackConfig } from '../config';
 import { ConfigValues, refuse } from '../config-values';
 import { readBucketNames, type BucketNames } from './bucket-names';
+import { chooseSchedulerRegion, schedulerRegionKey } from './scheduler-locations';
 
 export interface GcpOptions {
   project: string;
   /** Functions, buckets, Firestore and the Eventarc trigger all live here. */
   region: string;
+  /**
+   * The outbox sweeper's Cloud Scheduler job: `schedulerRegion`, else `region` when Cloud
+   * Scheduler serves it (scheduler-locations.ts); the job calls the functions across regions.
+   */
+  schedulerRegion: string;
   /** IAM members granted `roles/run.invoker` on the users function (`allUsers` when public). */
   usersInvokers: string[];
   /** Pub/Sub retry backoff of the orders push subscription, in seconds (0-600 each). */
@@ -48,6 +54,8 @@ export const backoffRange = { min: 0, max: 600 } as const;
 
 // IAM principal identifiers a binding accepts (IAM overview, "Principal identifiers").
 const memberPattern = /^(user|serviceAccount|group|domain|principal|principalSet):\S+$/;
+// A Google Cloud region id: europe-west1, us-central1, northamerica-northeast2.
+const regionPattern = /^[a-z]+-[a-z]+\d+$/;
 
 export function readGcpOptions(config: StackConfig): GcpOptions {
   const values = new ConfigValues(config.project);
@@ -55,7 +63,7 @@ export function readGcpOptions(config: StackConfig): GcpOptions {
   const project = gcp.get('project');
   if (!project) refuse('gcp:project', undefined, 'a Google Cloud project id (gcloud projects list)');
   const region = gcp.get('region');
-  if (!region || !/^[a-z]+-[a-z]+\d+$/.test(region)) {
+  if (!region || !regionPattern.test(region)) {
     refuse('gcp:region', region, 'a Cloud Functions region such as europe-west1 (gcloud functions regions list)');
   }
 
@@ -88,9 +96,16 @@ export function readGcpOptions(config: StackConfig): GcpOptions {
     if (!/^projects\/[^/]+\/notificationChannels\/\d+$/.test(channel)) refuse(values.key('alertChannels'), channel, 'notification channel names projects/<project>/notificationChannels/<id> (gcloud beta monitoring channels list)');
   }
 
+  // "" (Pulumi.yaml's default) means the functions' region.
+  const configuredScheduler = values.text(schedulerRegionKey, regionPattern, 'a Google Cloud region such as europe-west1 (gcloud scheduler locations list), or "" for the functions\' region');
+  const scheduler = chooseSchedulerRegion(region, configuredScheduler, values.key(schedulerRegionKey));
+  if (scheduler.refusal) refuse(values.key(schedulerRegionKey), configuredScheduler ?? '', scheduler.refusal);
+  if (scheduler.warning) void pulumi.log.warn(scheduler.warning);
+
   return {
     project,
     region,
+    schedulerRegion: scheduler.region,
     buckets: readBucketNames(values, config.namePrefix, project),
     maxInstances: readMaxInstances(config, values),
     usersInvokers: usersPublic ? ['allUsers', ...invokers] : invokers,

@@ -12,7 +12,18 @@
  * - an OIDC token's `audience` must be the URL Cloud Run checks: the service URI
  *   (https://cloud.google.com/scheduler/docs/http-target-auth#using-gcloud);
  * - Cloud Scheduler needs its API enabled: cloudscheduler.googleapis.com is in services.ts's
- *   requiredServices, and the job waits for them (`dependsOn`).
+ *   requiredServices, and the job waits for them (`dependsOn`). It no longer needs an App Engine
+ *   app for HTTP targets (https://cloud.google.com/scheduler/docs/overview, "Supported regions by
+ *   target");
+ * - Cloud Scheduler serves fewer regions than Cloud Run: the job lives in `schedulerRegion`
+ *   (scheduler-locations.ts chooses it), which may differ from the functions' region, and the
+ *   invoker grant stays on the function in its own region;
+ * - the token's account must belong to the job's project; the Cloud Scheduler service agent
+ *   (service-<number>@gcp-sa-cloudscheduler) mints the token with its roles/cloudscheduler.serviceAgent,
+ *   which Google grants when the API is enabled: nothing here grants it or Token Creator, and it
+ *   must not be revoked (https://cloud.google.com/scheduler/docs/http-target-auth);
+ * - `retryConfig.retryCount` is 0-5 (https://cloud.google.com/scheduler/docs/configuring/retry-jobs);
+ *   `timeZone` is a tz database name.
  * No retries: a run that fails is simply done again by the next one.
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -24,7 +35,10 @@ import { accountId, bind, serviceAccountMember } from './iam';
 
 export interface OutboxSweeperArgs {
   project: string;
+  /** The functions' region: where the orders function's invoker grant is. */
   region: string;
+  /** Where the job lives: a region Cloud Scheduler serves (scheduler-locations.ts). */
+  schedulerRegion: string;
   namePrefix: string;
   /** The orders function: the job's target. */
   fn: ServerlessFunction;
@@ -62,7 +76,7 @@ export class OutboxSweeper extends pulumi.ComponentResource {
     const deadline = Math.min(1800, Math.max(15, args.functionTimeoutSeconds + 30));
     this.job = new cloudscheduler.Job(`${name}-job`, {
       project,
-      region: args.region,
+      region: args.schedulerRegion,
       name: `${args.namePrefix}-outbox-sweep`,
       description: 'Relays orders\' payment requests and events left pending (handlers/orders/sweeper.ts)',
       schedule: cronSchedule(args.everyMinutes),

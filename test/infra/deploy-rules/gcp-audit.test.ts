@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import type { FunctionName } from '../../../handlers/specs';
 import type { Resources } from '../harness';
+import { cloudSchedulerRegions } from '../../../infra/gcp/scheduler-locations';
 import { T, bindingsOf } from '../gcp/gcp-resources';
 import { cloudResources, gcpPackages, runGcp } from './gcp-support';
 
@@ -218,6 +219,14 @@ describe('deploy rules: Google Cloud audit, per resource type', function () {
     expect(inputs.httpTarget.httpMethod).to.equal('POST');
     expect(Buffer.from(String(inputs.httpTarget.body), 'base64').toString('base64')).to.equal(String(inputs.httpTarget.body));
     expect(inputs.httpTarget.oidcToken.audience).to.equal(inputs.httpTarget.uri);
+    // a region Cloud Scheduler serves (infra/gcp/scheduler-locations.ts, with its sources)
+    expect(cloudSchedulerRegions).to.include(inputs.region);
+    // retries 0-5 (https://cloud.google.com/scheduler/docs/configuring/retry-jobs); a tz database name
+    expect(inputs.retryConfig.retryCount).to.be.within(0, 5);
+    expect(() => new Intl.DateTimeFormat('en', { timeZone: String(inputs.timeZone) })).to.not.throw();
+    // the token's account belongs to the job's project (https://cloud.google.com/scheduler/docs/http-target-auth)
+    const account = r.ofType(T.account).find((a) => inputs.httpTarget.oidcToken.serviceAccountEmail === `${String(a.inputs.accountId)}@${String(a.inputs.project)}.iam.gserviceaccount.com`);
+    expect(account?.inputs.project, 'the OIDC account is one of the stack\'s, in the job\'s project').to.equal(inputs.project);
     const grants = bindingsOf(r).filter((b) => String(b.inputs.member).includes('-sweeper@'));
     expect(grants.map((g) => String(g.inputs.role))).to.deep.equal(['roles/run.invoker']);
     expect(job.dependencies).to.include(grants[0].urn);
