@@ -1,8 +1,8 @@
 /**
  * Google Cloud images: the images dead-letter topic's kept subscription (output
  * `imagesDeadLetterSubscription`) holds our envelopes only (adapters/gcp/images.ts: `bucket`,
- * `object_key`): the Eventarc trigger's own subscription has no dead-letter topic, so an event that
- * fails Eventarc's retries for 24 hours is dropped, not kept (docs/functions/images.md).
+ * `object_key`): the Eventarc trigger has no dead-letter topic, so the function dead-letters an event
+ * still failing 23 hours after its upload itself, before Eventarc would drop it (docs/functions/images.md).
  *
  * The replay rewrites the object onto itself (objects.rewrite, `file.copy(file)`), which "modifies
  * the source when source and destination are the same" by writing a new generation with the same

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import sharp from 'sharp';
 // Registers the `images` target; its wiring is built on the first invocation, after functionsEnv().
-import '../../../adapters/gcp/images';
+import { GIVE_UP_AFTER_MS } from '../../../adapters/gcp/images';
 import { GcsBlobStore } from '../../../adapters/gcp/ports/blob-store';
 import { storageClient } from '../../../adapters/gcp/wiring';
 import { eventFixture, imageFixture } from '../../support/fixtures';
@@ -62,6 +62,8 @@ describe('GCP images function (Functions Framework over HTTP)', function () {
     return {
       ...event,
       id: `evt-${Date.now()}-${Math.random()}`,
+      // the upload just happened (the fixture's own time is years old)
+      time: new Date().toISOString(),
       source: `//storage.googleapis.com/projects/_/buckets/${resource.bucket}`,
       subject: `objects/${resource.name}`,
       data: resource,
@@ -166,5 +168,20 @@ describe('GCP images function (Functions Framework over HTTP)', function () {
     // the retry succeeds once storage is back
     expect((await postStructured(finalizedEvent(resource))).status).to.equal(204);
     expect(env.storage.objects.has(`${env.compressed}/compressed/outage/photo.jpg`)).to.equal(true);
+  });
+
+  it('dead-letters an event still failing near the end of Eventarc\'s retry window instead of letting it be dropped', async () => {
+    const resource = await upload('outage/old.jpg', imageFixture('jpeg-grayscale-hopper.jpg'));
+    const before = env.received.imagesDeadLetters.messages.length;
+    // uploaded a minute past the give-up age: Eventarc has retried it all that time
+    const event = { ...finalizedEvent(resource), time: new Date(Date.now() - GIVE_UP_AFTER_MS - 60_000).toISOString() };
+    env.storage.failNext(10);
+    const res = await postStructured(event);
+    env.storage.failNext(0);
+    expect(res.status, 'acknowledged: the letter keeps it').to.equal(204);
+    const letters = await env.received.imagesDeadLetters.settle(before + 1);
+    const letter = letters.map((m) => JSON.parse(m.data.toString())).find((l) => l.object_key === 'outage/old.jpg');
+    expect(letter, 'dead letter').to.include({ function: 'images', bucket: env.originals, object_key: 'outage/old.jpg' });
+    expect(letter.reason).to.match(/still failing 23\.0 h after the upload/);
   });
 });
