@@ -421,6 +421,9 @@ export async function coldStartBenchmark(clouds: readonly string[] = CLOUDS): Pr
       AWS_ENDPOINT_URL_SQS: closed,
       AWS_ENDPOINT_URL_SNS: closed,
       [awsNames.users.usersTable]: 'users',
+      // required by the users wiring since the image routes (without them every users run failed before its first request)
+      [awsNames.users.originalsBucket]: 'originals',
+      [awsNames.users.compressedBucket]: 'compressed',
       [awsNames.orders.ordersTable]: 'orders',
       [awsNames.orders.paymentsQueueUrl]: `${closed}/q/payments`,
       [awsNames.orders.eventsTopicArn]: 'arn:aws:sns:us-east-1:000000000000:events',
