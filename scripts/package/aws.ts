@@ -22,12 +22,12 @@
  * images carries sharp's native code for linux-arm64 (the functions run on Graviton), installed
  * into the package folder with npm's --os/--cpu/--libc so that this machine's x64 build stays out.
  */
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FunctionName } from '../../handlers/specs';
-import { assertExternalsSatisfied, externalPackages } from './externals';
+import { assertExternalsSatisfied, externalPackages, isRelative } from './externals';
 import { measureDirectory, type PackageReport } from './report';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -160,9 +160,17 @@ export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled'
     entryPoints: [join(repoRoot, 'adapters', 'aws', `${fn}.ts`)],
     outfile,
     external,
-    plugins: sdk === 'bundled' ? [sideEffectFree, credentialsFromEnvironmentFirst, ...(SIGNS_URLS.includes(fn) ? [signingApart] : [])] : [],
+    // signingApart in every bundle: a require() that esbuild bundles keeps its module (and what it
+    // imports) even where the function calling it is dropped, as usersWiring is from images and orders.
+    plugins: sdk === 'bundled' ? [sideEffectFree, credentialsFromEnvironmentFirst, signingApart] : [],
     logLevel: 'warning',
   };
+}
+
+/** The package's own files an output requires (`./credential-chain.js`), from esbuild's metafile. */
+function relativeRequires(metafile: Metafile, outfile: string): string[] {
+  const output = Object.entries(metafile.outputs).find(([path]) => resolve(path) === resolve(outfile));
+  return (output?.[1].imports ?? []).filter((i) => i.external && isRelative(i.path)).map((i) => i.path);
 }
 
 export async function packageAws(options: AwsPackageOptions = {}): Promise<PackageReport[]> {
@@ -185,6 +193,11 @@ export async function packageAws(options: AwsPackageOptions = {}): Promise<Packa
       provided: sdk === 'external' ? ['@aws-sdk/', '@smithy/'] : [],
     });
     if (sdk === 'bundled') {
+      // Each file of the package index.js requires must be built beside it.
+      const own = relativeRequires(result.metafile, outfile);
+      const beside = [`./${CREDENTIAL_CHAIN_FILE}`, ...(SIGNS_URLS.includes(fn) ? [`./${SIGNING_FILE}`] : [])];
+      const missing = own.filter((f) => !beside.includes(f));
+      if (missing.length > 0) throw new Error(`aws/${fn}: index.js requires ${missing.join(', ')}, which the package does not hold`);
       const chain = await build({ ...credentialChainOptions(join(dir, CREDENTIAL_CHAIN_FILE)), metafile: true });
       assertExternalsSatisfied({ label: `aws/${fn} ${CREDENTIAL_CHAIN_FILE}`, externals: externalPackages(chain.metafile, join(dir, CREDENTIAL_CHAIN_FILE)), declared: [] });
       if (SIGNS_URLS.includes(fn)) {

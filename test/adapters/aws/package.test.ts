@@ -79,12 +79,16 @@ describe('aws packages: users and orders bundles in a fresh process', function (
     expect(readdirSync(join(out, 'aws', 'orders')).sort()).to.deep.equal(['credential-chain.js', 'credential-chain.js.map', 'index.js', 'index.js.map']);
   });
 
-  it("users: index.js holds neither the S3 client nor the presigners; object-urls.js holds them (the source maps' inputs)", () => {
+  it("users: index.js holds neither the S3 client nor the presigners, object-urls.js holds them, and orders' index.js none of users' modules (the source maps' inputs)", () => {
     const sources = (file: string) => (JSON.parse(readFileSync(join(out, 'aws', 'users', `${file}.map`), 'utf8')) as { sources: string[] }).sources;
     const s3Packages = /node_modules\/@aws-sdk\/(client-s3|s3-presigned-post|s3-request-presigner)\//;
     expect(sources('index.js').filter((s) => s3Packages.test(s)), 'index.js').to.deep.equal([]);
     const signing = new Set(sources(SIGNING_FILE).map((s) => s.match(s3Packages)?.[1]).filter((p) => p !== undefined));
     expect([...signing].sort(), SIGNING_FILE).to.deep.equal(['client-s3', 's3-presigned-post', 's3-request-presigner']);
+    // nor does orders, whose wiring module holds the users loader too: none of users' S3 and DynamoDB modules
+    const orders = (JSON.parse(readFileSync(join(out, 'aws', 'orders', 'index.js.map'), 'utf8')) as { sources: string[] }).sources;
+    const usersOnly = /adapters\/aws\/(ports\/object-urls|s3-client|ports\/user-repository)\.ts$/;
+    expect(orders.filter((s) => s3Packages.test(s) || usersOnly.test(s)), 'orders index.js').to.deep.equal([]);
     // and the shipped code itself: S3's operation names are in the signing file only
     expect(readFileSync(join(out, 'aws', 'users', 'index.js'), 'utf8')).to.not.include('ListObjectsV2');
     expect(readFileSync(join(out, 'aws', 'users', SIGNING_FILE), 'utf8')).to.include('ListObjectsV2');
