@@ -9,6 +9,9 @@
  *   chain: env, SSO, ini, process, web identity, ECS/IMDS, with the STS, SSO-OIDC and sign-in
  *   clients it pulls in) inside index.js, parsed on every cold start although Lambda always puts
  *   the role's credentials in the environment and the rest of the chain never runs there;
+ * - signing path in index.js (users only): as shipped before, the S3 client and the presigners
+ *   (adapters/aws/ports/object-urls.ts) inside index.js rather than in object-urls.js, compiled on
+ *   every cold start although only the image routes use them;
  * - runtime's SDK: `@aws-sdk/*` and `@smithy/*` left external, loaded from node_modules (here
  *   this repository's, as Lambda would from /var/runtime/node_modules);
  * - no SDK (floor): every `@aws-sdk/*` and `@smithy/*` import replaced by an empty stand-in. It
@@ -18,10 +21,10 @@
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentialsFromEnvironmentFirst, esbuildOptions } from '../scripts/package/aws';
+import { credentialsFromEnvironmentFirst, esbuildOptions, signingApart } from '../scripts/package/aws';
 import { repoRoot } from './children';
 
-export type InitVariantName = 'shipped' | 'default chain bundled' | "runtime's SDK" | 'no SDK (floor)';
+export type InitVariantName = 'shipped' | 'default chain bundled' | 'signing path in index.js' | "runtime's SDK" | 'no SDK (floor)';
 
 export interface InitVariant {
   fn: 'users' | 'orders';
@@ -48,9 +51,15 @@ export async function buildInitVariants(outDir: string): Promise<InitVariant[]> 
   mkdirSync(outDir, { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(outDir, 'node_modules'));
   for (const fn of ['users', 'orders'] as const) {
-    const variants: [InitVariantName, (entry: string) => Parameters<typeof build>[0]][] = [
+    type Options = (entry: string) => Parameters<typeof build>[0];
+    const without = (plugin: Plugin): Options => (entry) => {
+      const o = esbuildOptions(fn, entry, 'bundled');
+      return { ...o, plugins: (o.plugins ?? []).filter((p) => p !== plugin) };
+    };
+    const variants: [InitVariantName, Options][] = [
       ['shipped', (entry) => esbuildOptions(fn, entry, 'bundled')],
-      ['default chain bundled', (entry) => { const o = esbuildOptions(fn, entry, 'bundled'); return { ...o, plugins: (o.plugins ?? []).filter((p) => p !== credentialsFromEnvironmentFirst) }; }],
+      ['default chain bundled', without(credentialsFromEnvironmentFirst)],
+      ...(fn === 'users' ? [['signing path in index.js', without(signingApart)] as [InitVariantName, Options]] : []),
       ["runtime's SDK", (entry) => esbuildOptions(fn, entry, 'external')],
       ['no SDK (floor)', (entry) => ({ ...esbuildOptions(fn, entry, 'external'), external: [], plugins: [noSdk] })],
     ];

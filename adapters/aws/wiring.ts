@@ -4,7 +4,6 @@
  * environment the Pulumi program sets (./environment.ts); the SDK reads the region and
  * credentials itself.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -18,23 +17,17 @@ import { awsEnvironment as names, required, type Environment } from './environme
 import { S3BlobStore } from './ports/blob-store';
 import { SqsDeadLetters } from './ports/dead-letters';
 import { SqsSnsMessageBus } from './ports/message-bus';
-import { S3ObjectUrls } from './ports/object-urls';
+import { ObjectUrlsOnFirstUse } from './ports/object-urls-on-first-use';
 import { DynamoOrderLedger } from './ports/order-ledger';
 import { DynamoUserRepository } from './ports/user-repository';
+import { s3Client } from './s3-client';
 import type { ImagesWiring } from './images';
 import type { OrdersWiring } from './orders';
 import type { UsersWiring } from './users';
 
-let s3: S3Client | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;
 let sns: SNSClient | undefined;
-
-/**
- * S3 client. Checksums only where S3 requires them: the SDK's default since 3.729 adds a
- * streaming checksum that S3-compatible peers store with its chunk framing.
- */
-export const s3Client = () => (s3 ??= new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }));
 
 /** DynamoDB document client: plain JS values in and out; undefined fields are left out. */
 export const dynamoClient = () =>
@@ -63,13 +56,15 @@ export function imagesWiring(env: Environment = process.env): ImagesWiring {
 }
 
 export function usersWiring(env: Environment = process.env): UsersWiring {
+  const table = required(env, names.users.usersTable);
+  const buckets = { originals: required(env, names.users.originalsBucket), compressed: required(env, names.users.compressedBucket) };
   return {
     deps: {
-      users: new DynamoUserRepository(dynamoClient(), required(env, names.users.usersTable)),
-      objectUrls: new S3ObjectUrls(s3Client(), {
-        originals: required(env, names.users.originalsBucket),
-        compressed: required(env, names.users.compressedBucket),
-      }),
+      users: new DynamoUserRepository(dynamoClient(), table),
+      // The S3 client and the presigners load on the first image route, from a file of their own
+      // in the package (scripts/package/aws.ts): the other routes never compile them.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      objectUrls: new ObjectUrlsOnFirstUse(() => (require('./ports/object-urls') as typeof import('./ports/object-urls')).s3ObjectUrls(buckets)),
       clock: systemClock,
       ids: randomIds,
       logger,

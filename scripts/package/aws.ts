@@ -14,15 +14,20 @@
  * so a cold start there no longer compiles the chain (a third of the bundle); the package still
  * runs anywhere the chain finds credentials.
  *
+ * The users function's signing path (the S3 client and the two presigners, adapters/aws/ports/
+ * object-urls.ts) is a file of its own as well, object-urls.js, required on the first image route:
+ * every other route answers without V8 compiling it (it took the users index.js from 252 KB to
+ * 453 KB).
+ *
  * images carries sharp's native code for linux-arm64 (the functions run on Graviton), installed
  * into the package folder with npm's --os/--cpu/--libc so that this machine's x64 build stays out.
  */
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FunctionName } from '../../handlers/specs';
-import { assertExternalsSatisfied, externalPackages } from './externals';
+import { assertExternalsSatisfied, externalPackages, isRelative } from './externals';
 import { measureDirectory, type PackageReport } from './report';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -87,6 +92,25 @@ export const defaultProvider = (init = {}) => {
   },
 };
 
+/** The users package's signing path (the S3 client and the presigners), beside index.js. */
+export const SIGNING_FILE = 'object-urls.js';
+
+/** The module adapters/aws/wiring.ts requires on the first image route, and object-urls.js's entry. */
+const signingModule = join(repoRoot, 'adapters', 'aws', 'ports', 'object-urls.ts');
+
+/**
+ * The wiring's `require('./ports/object-urls')`, made on the first call of an ObjectUrls method
+ * (adapters/aws/ports/object-urls-on-first-use.ts), left as a require of ./object-urls.js.
+ */
+export const signingApart: Plugin = {
+  name: 'signing-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/ports\/object-urls$/ }, (args) =>
+      args.kind === 'require-call' ? { path: `./${SIGNING_FILE}`, external: true } : undefined,
+    );
+  },
+};
+
 /** How every file of an AWS package is bundled: one minified CommonJS file for Node 22, with source maps. */
 const nodeBundle: BuildOptions = {
   bundle: true,
@@ -111,6 +135,23 @@ export function credentialChainOptions(outfile: string): BuildOptions {
   };
 }
 
+/**
+ * The options that build the users package's object-urls.js: the signing path alone, its S3
+ * client taking the environment's credentials first as index.js does (the chain it shares).
+ */
+export function signingOptions(outfile: string): BuildOptions {
+  return {
+    ...nodeBundle,
+    entryPoints: [signingModule],
+    outfile,
+    plugins: [sideEffectFree, credentialsFromEnvironmentFirst],
+    logLevel: 'warning',
+  };
+}
+
+/** The functions whose index.js leaves the signing path to object-urls.js. */
+export const SIGNS_URLS: readonly FunctionName[] = ['users'];
+
 export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled' | 'external'): BuildOptions {
   const external = [...AWS_CARRIED[fn]];
   if (sdk === 'external') external.push('@aws-sdk/*', '@smithy/*');
@@ -119,9 +160,17 @@ export function esbuildOptions(fn: FunctionName, outfile: string, sdk: 'bundled'
     entryPoints: [join(repoRoot, 'adapters', 'aws', `${fn}.ts`)],
     outfile,
     external,
-    plugins: sdk === 'bundled' ? [sideEffectFree, credentialsFromEnvironmentFirst] : [],
+    // signingApart in every bundle: a require() that esbuild bundles keeps its module (and what it
+    // imports) even where the function calling it is dropped, as usersWiring is from images and orders.
+    plugins: sdk === 'bundled' ? [sideEffectFree, credentialsFromEnvironmentFirst, signingApart] : [],
     logLevel: 'warning',
   };
+}
+
+/** The package's own files an output requires (`./credential-chain.js`), from esbuild's metafile. */
+function relativeRequires(metafile: Metafile, outfile: string): string[] {
+  const output = Object.entries(metafile.outputs).find(([path]) => resolve(path) === resolve(outfile));
+  return (output?.[1].imports ?? []).filter((i) => i.external && isRelative(i.path)).map((i) => i.path);
 }
 
 export async function packageAws(options: AwsPackageOptions = {}): Promise<PackageReport[]> {
@@ -144,8 +193,17 @@ export async function packageAws(options: AwsPackageOptions = {}): Promise<Packa
       provided: sdk === 'external' ? ['@aws-sdk/', '@smithy/'] : [],
     });
     if (sdk === 'bundled') {
+      // Each file of the package index.js requires must be built beside it.
+      const own = relativeRequires(result.metafile, outfile);
+      const beside = [`./${CREDENTIAL_CHAIN_FILE}`, ...(SIGNS_URLS.includes(fn) ? [`./${SIGNING_FILE}`] : [])];
+      const missing = own.filter((f) => !beside.includes(f));
+      if (missing.length > 0) throw new Error(`aws/${fn}: index.js requires ${missing.join(', ')}, which the package does not hold`);
       const chain = await build({ ...credentialChainOptions(join(dir, CREDENTIAL_CHAIN_FILE)), metafile: true });
       assertExternalsSatisfied({ label: `aws/${fn} ${CREDENTIAL_CHAIN_FILE}`, externals: externalPackages(chain.metafile, join(dir, CREDENTIAL_CHAIN_FILE)), declared: [] });
+      if (SIGNS_URLS.includes(fn)) {
+        const signing = await build({ ...signingOptions(join(dir, SIGNING_FILE)), metafile: true });
+        assertExternalsSatisfied({ label: `aws/${fn} ${SIGNING_FILE}`, externals: externalPackages(signing.metafile, join(dir, SIGNING_FILE)), declared: [] });
+      }
     }
     if (fn === 'images' && options.nativeSharp !== false) installSharpForLambda(dir);
     reports.push({ cloud: 'aws', fn, dir, ...measureDirectory(dir), externals });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jsonLines, run } from '../../bench/children';
-import { CHILD, findPackages, packageSize } from '../../bench/cold-start';
+import { CHILD, coldStartBenchmark, findPackages, packageSize } from '../../bench/cold-start';
 import { RUN_TOKEN } from '../../bench/cold-start-answers';
 
 describe('bench cold start: finding and sizing packages', () => {
@@ -35,6 +35,12 @@ describe('bench cold start: finding and sizing packages', () => {
       ['azure/app', 'azure/app/main.js'],
       ['gcp/orders', 'gcp/orders/build/entry.js'],
     ]);
+  });
+
+  it('refuses a cloud it does not know before building anything (npm run bench:cold-start -- aws)', async () => {
+    let failure: unknown;
+    await coldStartBenchmark(['aws', 'openstack']).catch((err: unknown) => (failure = err));
+    expect(String(failure)).to.match(/unknown cloud openstack; known: aws, azure, gcp/);
   });
 
   it('finds nothing in a missing dist/', () => {

@@ -15,6 +15,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { CopyPage, ListedCopy, ObjectUrls, SignedUpload, UploadPermit } from '../../../handlers/ports/object-urls';
 import { InvalidCursorError } from '../../../handlers/ports/user-repository';
+import { s3Client } from '../s3-client';
 
 /** SigV4 presigned URLs last at most 7 days (X-Amz-Expires 604800). */
 const MAX_EXPIRY_SECONDS = 7 * 24 * 60 * 60;
@@ -77,4 +78,12 @@ export class S3ObjectUrls implements ObjectUrls {
     if (listed.length > limit) page.nextCursor = Buffer.from(keys[keys.length - 1]).toString('base64url');
     return page;
   }
+}
+
+/**
+ * The users function's ObjectUrls on this process's S3 client: what ../wiring.ts loads on the
+ * first image route (./object-urls-on-first-use.ts), the entry of the package's object-urls.js.
+ */
+export function s3ObjectUrls(buckets: { originals: string; compressed: string }): S3ObjectUrls {
+  return new S3ObjectUrls(s3Client(), buckets);
 }

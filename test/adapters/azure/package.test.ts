@@ -209,4 +209,44 @@ describe('Azure Flex Consumption package', function () {
     expect(users.status).to.equal(200);
     expect(JSON.parse(users.body).users).to.deep.equal([]);
   });
+
+  it('users: loads functions/sdk/storage-blob.js on the first image route only (Azurite)', async function () {
+    azurite ??= await startAzurite();
+    if (!azurite) {
+      console.log('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
+      this.skip();
+    }
+    const { app, core } = await unzip();
+    const tag = randomUUID().slice(0, 8);
+    const settings = {
+      [env.storage.connectionString]: azurite.connectionString,
+      [env.images.originalsContainer]: `originals-${tag}`,
+      [env.images.compressedContainer]: `compressed-${tag}`,
+      [env.users.usersTable]: `users${tag}`,
+    };
+    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    for (const c of [`originals-${tag}`, `compressed-${tag}`]) await blobs.getContainerClient(c).create();
+    await TableClient.fromConnectionString(azurite.connectionString, `users${tag}`, { allowInsecureConnection: true }).createTable();
+    // users creates a user (Tables only), then user-images lists its images (Blob Storage).
+    const script = `require(${JSON.stringify(join(app, 'main.js'))});
+      const { handlers } = require(${JSON.stringify(core)});
+      const loaded = () => Object.keys(require.cache).filter((f) => f.includes('/functions/')).map((f) => f.slice(f.lastIndexOf('/functions/') + 1)).sort();
+      const ctx = { invocationId: 'package-test' };
+      const request = (method, path, body) => ({ method, url: 'http://localhost' + path, query: new URLSearchParams(), params: {},
+        headers: new Headers(body ? { 'content-type': 'application/json' } : {}), arrayBuffer: async () => new TextEncoder().encode(body ?? '').buffer });
+      (async () => {
+        const created = await handlers.users(request('POST', '/users', JSON.stringify({ name: 'Ada', email: 'ada-${tag}@example.com' })), ctx);
+        const afterUsers = loaded();
+        const id = JSON.parse(created.body).user_id;
+        const images = await handlers['user-images'](request('GET', '/users/' + id + '/images'), ctx);
+        process.stdout.write(JSON.stringify({ created: created.status, afterUsers, images: { status: images.status, body: images.body }, afterImages: loaded() }));
+      })().catch((err) => { console.error(err); process.exit(1); });`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: app, env: { PATH: process.env.PATH ?? '', ...settings } }).toString();
+    const seen = JSON.parse(out.slice(out.lastIndexOf('{"created"')));
+    expect(seen.created).to.equal(201);
+    expect(seen.afterUsers, 'a users route').to.deep.equal(['functions/users.js']);
+    expect(seen.images.status, seen.images.body).to.equal(200);
+    expect(JSON.parse(seen.images.body)).to.deep.equal({ images: [], count: 0 });
+    expect(seen.afterImages, 'an image route').to.deep.equal(['functions/sdk/storage-blob.js', 'functions/users.js']);
+  });
 });

@@ -15,14 +15,15 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gcpEnvironment as names } from '../../../adapters/gcp/environment';
 import { GcsBlobStore } from '../../../adapters/gcp/ports/blob-store';
 import { FirestoreOrderLedger } from '../../../adapters/gcp/ports/order-ledger';
+import { FirestoreUserRepository } from '../../../adapters/gcp/ports/user-repository';
 import { firestoreClient, storageClient } from '../../../adapters/gcp/wiring';
 import { bundleRequires, OPTIONAL_REQUIRES } from '../../../scripts/package/externals';
-import { buildGcpPackages, type GcpPackage } from '../../../scripts/package/gcp';
+import { buildGcpPackages, sdkFile, type GcpPackage } from '../../../scripts/package/gcp';
 import { copyDependencyClosure } from '../../../scripts/package/node-modules';
 import { eventFixture, imageFixture, repoRoot } from '../../support/fixtures';
 import { gcpPeers, gcpPeersMissing } from '../../support/gcp-peers';
@@ -35,7 +36,10 @@ async function unzip(zipPath: string, into: string): Promise<string[]> {
   const zip = await JSZip.loadAsync(readFileSync(zipPath));
   const names = Object.keys(zip.files).sort();
   mkdirSync(into, { recursive: true });
-  for (const name of names) writeFileSync(join(into, name), await zip.files[name].async('nodebuffer'));
+  for (const name of names) {
+    mkdirSync(dirname(join(into, name)), { recursive: true });
+    writeFileSync(join(into, name), await zip.files[name].async('nodebuffer'));
+  }
   return names;
 }
 
@@ -47,6 +51,32 @@ function sealedEnv(extra: Record<string, string> = {}): Record<string, string> {
 /** Runs `script` with node in `cwd` under sealedEnv. */
 function freshNode(cwd: string, script: string, env: Record<string, string> = {}) {
   return run(process.execPath, ['-e', script], { cwd, env: sealedEnv(env), timeout: 60_000 });
+}
+
+/**
+ * Serves `target` from the package in `dir` in a fresh, sealed Node process and sends it `paths`
+ * (GET) one after the other: each answer's status and body, and which of the package's own files
+ * the process had loaded by then (`require.cache`, relative to the package).
+ */
+async function getIsolated(dir: string, target: string, env: Record<string, string>, paths: string[]): Promise<{ status: number; body: string; loaded: string[] }[]> {
+  const script = `require('./index.js');
+    const path = require('node:path');
+    const server = require('@google-cloud/functions-framework/testing').getTestServer(${JSON.stringify(target)});
+    const loaded = () => Object.keys(require.cache).filter((f) => f.startsWith(process.cwd() + path.sep) && !f.includes(path.sep + 'node_modules' + path.sep)).map((f) => path.relative(process.cwd(), f)).sort();
+    server.listen(0, '127.0.0.1', async () => {
+      const answers = [];
+      for (const p of ${JSON.stringify(paths)}) {
+        const res = await fetch('http://127.0.0.1:' + server.address().port + p);
+        answers.push({ status: res.status, body: await res.text(), loaded: loaded() });
+      }
+      console.log('ANSWERS ' + JSON.stringify(answers));
+      server.close();
+      process.exit(0);
+    });`;
+  const { stdout } = await freshNode(dir, script, env);
+  const line = stdout.split('\n').find((l) => l.startsWith('ANSWERS '));
+  expect(line, `no answers in:\n${stdout}`).to.not.equal(undefined);
+  return JSON.parse(line!.slice('ANSWERS '.length));
 }
 
 interface Served {
@@ -104,10 +134,10 @@ describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
   });
   after(() => rmSync(out, { recursive: true, force: true }));
 
-  it('zips exactly index.js and a package.json whose main points at it, with the runtime dependencies', async () => {
+  it('zips exactly index.js, the SDKs kept apart (users: sdk/storage.js) and a package.json whose main points at it, with the runtime dependencies', async () => {
     for (const p of packages) {
       const dir = join(out, 'unzipped', p.fn);
-      expect(await unzip(p.zipPath, dir), p.fn).to.deep.equal(['index.js', 'package.json']);
+      expect(await unzip(p.zipPath, dir), p.fn).to.deep.equal(p.fn === 'users' ? ['index.js', 'package.json', 'sdk/storage.js'] : ['index.js', 'package.json']);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       expect(manifest.main).to.equal('index.js');
       const rootManifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -127,16 +157,19 @@ describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
     }
   });
 
-  it('leaves out of each bundle the Google SDKs its function never uses', () => {
-    const bundle = (fn: string) => readFileSync(join(out, 'gcp', fn, 'index.js'), 'utf8');
+  it('leaves out of each index.js the Google SDKs its function never uses, and those it uses only sometimes (users: Cloud Storage, in sdk/storage.js)', () => {
+    const bundle = (fn: string, file = 'index.js') => readFileSync(join(out, 'gcp', fn, file), 'utf8');
     const markers = { firestore: 'google.firestore.v1', pubsub: 'google.pubsub.v1', storage: 'storage.googleapis.com' };
-    // users signs Cloud Storage URLs for the image routes (adapters/gcp/ports/object-urls.ts)
-    const expected = { images: ['pubsub', 'storage'], users: ['firestore', 'storage'], orders: ['firestore', 'pubsub'] } as const;
+    // users signs Cloud Storage URLs for the image routes only (adapters/gcp/ports/object-urls.ts)
+    const expected = { images: ['pubsub', 'storage'], users: ['firestore'], orders: ['firestore', 'pubsub'] } as const;
     for (const [fn, used] of Object.entries(expected)) {
       for (const [sdk, marker] of Object.entries(markers)) {
         expect(bundle(fn).includes(marker), `${fn} bundles ${sdk}`).to.equal((used as readonly string[]).includes(sdk));
       }
     }
+    const storage = bundle('users', sdkFile('@google-cloud/storage'));
+    expect(storage.includes(markers.storage), 'users sdk/storage.js holds the Storage SDK').to.equal(true);
+    expect(storage.includes(markers.firestore), 'and not Firestore').to.equal(false);
   });
 
   it('names each upload by its content hash, in the manifest, and builds the same zip twice', async () => {
@@ -217,6 +250,22 @@ describe('GCP package (Cloud Functions 2nd gen source uploads)', function () {
       const res = await fetch(`${served.url}/users?limit=1`);
       expect(res.status, await res.clone().text()).to.equal(200);
       expect(await res.json()).to.have.property('users').that.is.an('array');
+    });
+
+    it('users: loads sdk/storage.js on the first image route only, and lists the images from the Cloud Storage stand-in with it', async () => {
+      const id = `u-${randomUUID()}`;
+      const now = new Date().toISOString();
+      expect(await new FirestoreUserRepository(firestoreClient()).create({ user_id: id, name: 'Listed', email: `${id}@example.com`, version: 1, created_at: now, updated_at: now })).to.equal('created');
+      const [plain, images] = await getIsolated(installed('users'), 'users', {
+        ...common(),
+        [names.users.originalsBucket]: env.originals,
+        [names.users.compressedBucket]: env.compressed,
+      }, [`/users/${id}`, `/users/${id}/images`]);
+      expect(plain.status, plain.body).to.equal(200);
+      expect(plain.loaded, 'a users route').to.deep.equal(['index.js']);
+      expect(images.status, images.body).to.equal(200);
+      expect(JSON.parse(images.body)).to.deep.equal({ images: [], count: 0 });
+      expect(images.loaded, 'an image route').to.deep.equal(['index.js', 'sdk/storage.js']);
     });
 
     it('orders: places an order pushed by Pub/Sub', async () => {
