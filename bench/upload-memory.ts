@@ -100,9 +100,9 @@ export async function uploadMemoryBenchmark(): Promise<Section> {
   const only = process.env.ROUTE as Route | undefined;
   const rows = only ? [await measure(only)] : [await measure('buckets'), await measure('signed')];
   const body = [
-    `${UPLOADS} uploads of ${SIZE / 1024 / 1024} MB at once to a fresh server per route; a 503 is retried after its Retry-After. Both routes stream to disk within the same upload slots (adapters/local/uploads.ts), so both peaks should stay far below ${UPLOADS} x ${SIZE / 1024 / 1024} MB.`,
+    `${UPLOADS} uploads of ${SIZE / 1024 / 1024} MB at once to a fresh server per route; a 503 is retried after its Retry-After, and so is a refusal lost to the connection's reset (counted as status 0: the server closes a refused upload's connection without reading its body). Both routes stream to disk within the same upload slots (adapters/local/uploads.ts), so both peaks should stay far below ${UPLOADS} x ${SIZE / 1024 / 1024} MB.`,
     '',
-    '| route | RSS before | peak RSS (VmHWM) | answers | 503 retried |',
+    '| route | RSS before | peak RSS (VmHWM) | answers | retried |',
     '|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
