@@ -22,28 +22,19 @@
 import { CopyObjectCommand, HeadObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readImagesEvent } from '../../adapters/aws/events/images-event';
-import { isEnvelope, type Moved, type RedriveOptions } from './letters';
-import { replayLetter, type Announce, type NamedObject } from './objects';
+import type { Moved, RedriveOptions } from './letters';
+import { isObject, readLetter, replayLetter, type Announce, type LetterObjects } from './objects';
 
 export interface AwsImagesTarget {
   deadLetterQueueUrl: string;
   originalsBucket: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The objects a letter names, and why it was dead-lettered when it says. */
-export function objectsOfAwsLetter(body: string): { objects: NamedObject[]; reason?: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return { objects: [] };
-  }
-  if (isEnvelope(parsed)) {
-    return { objects: parsed.bucket && parsed.object_key ? [{ bucket: parsed.bucket, key: parsed.object_key }] : [], reason: parsed.reason };
-  }
+export function objectsOfAwsLetter(body: string): LetterObjects {
+  const letter = readLetter(body);
+  if ('named' in letter) return letter.named;
+  const parsed = letter.parsed;
   if (isObject(parsed) && isObject(parsed.requestContext) && 'requestPayload' in parsed) {
     const context = parsed.requestContext;
     const response = isObject(parsed.responsePayload) && typeof parsed.responsePayload.errorMessage === 'string' ? `: ${parsed.responsePayload.errorMessage}` : '';

@@ -24,28 +24,19 @@
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { fromBlobCreated, type BlobCreatedEvent } from '../../adapters/azure/events/object-created';
 import { statusOf } from '../../adapters/azure/table-keys';
-import { isEnvelope, type Moved, type RedriveOptions } from './letters';
-import { replayLetter, type Announce, type NamedObject } from './objects';
+import type { Moved, RedriveOptions } from './letters';
+import { isObject, readLetter, replayLetter, type Announce, type Json, type LetterObjects, type NamedObject } from './objects';
 
 export interface AzureImagesTarget {
   deadLetterContainer: string;
   originalsContainer: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The blobs a dead-letter blob names, and why they were dead-lettered. */
-export function objectsOfAzureLetter(text: string): { objects: NamedObject[]; reason?: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { objects: [] };
-  }
-  if (isEnvelope(parsed)) {
-    return { objects: parsed.bucket && parsed.object_key ? [{ bucket: parsed.bucket, key: parsed.object_key }] : [], reason: parsed.reason };
-  }
+export function objectsOfAzureLetter(text: string): LetterObjects {
+  const letter = readLetter(text);
+  if ('named' in letter) return letter.named;
+  const parsed = letter.parsed;
   const events = (Array.isArray(parsed) ? parsed : [parsed]).filter(isObject);
   const objects: NamedObject[] = [];
   const reasons = new Set<string>();

@@ -15,23 +15,17 @@
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
 import { pull } from './gcp';
-import { isEnvelope, type Moved, type RedriveOptions } from './letters';
-import { replayLetter, type Announce, type NamedObject } from './objects';
+import type { Moved, RedriveOptions } from './letters';
+import { readLetter, replayLetter, type Announce, type LetterObjects } from './objects';
 
 export interface GcpImagesTarget {
   deadLetterSubscription: string;
   originalsBucket: string;
 }
 
-export function objectsOfGcpLetter(text: string): { objects: NamedObject[]; reason?: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { objects: [] };
-  }
-  if (!isEnvelope(parsed)) return { objects: [] };
-  return { objects: parsed.bucket && parsed.object_key ? [{ bucket: parsed.bucket, key: parsed.object_key }] : [], reason: parsed.reason };
+export function objectsOfGcpLetter(text: string): LetterObjects {
+  const letter = readLetter(text);
+  return 'named' in letter ? letter.named : { objects: [] };
 }
 
 const code = (err: unknown) => (err as { code?: unknown }).code;

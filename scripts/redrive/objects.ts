@@ -12,11 +12,36 @@
  * object, an object the store refused to rewrite (said, and the run goes on), or an object of
  * another bucket (a replay never writes to a bucket not the stack's originals) is left where it is.
  */
-import type { Moved, RedriveOptions } from './letters';
+import { isEnvelope, type Moved, type RedriveOptions } from './letters';
 
 export interface NamedObject {
   bucket: string;
   key: string;
+}
+
+/** The objects a letter names, and why it was dead-lettered when it says. */
+export interface LetterObjects {
+  objects: NamedObject[];
+  reason?: string;
+}
+
+export type Json = Record<string, unknown>;
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads a letter's text: `named` when it is one of our envelopes (handlers/delivery.ts: `bucket`
+ * and `object_key`, or none for a message that named no object), else `parsed`, the JSON for the
+ * cloud's own letter shapes, undefined when the text is no JSON (it names nothing).
+ */
+export function readLetter(text: string): { named: LetterObjects } | { parsed: unknown } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { named: { objects: [] } };
+  }
+  if (!isEnvelope(parsed)) return { parsed };
+  return { named: { objects: parsed.bucket && parsed.object_key ? [{ bucket: parsed.bucket, key: parsed.object_key }] : [], reason: parsed.reason } };
 }
 
 /** What rewriting one object onto itself did. */

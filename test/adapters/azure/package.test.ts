@@ -163,11 +163,15 @@ describe('Azure Flex Consumption package', function () {
     expect(() => authLevel({ [azureOptionalSettings.usersAuthLevel]: 'funtcion' })).to.throw(/USERS_AUTH_LEVEL must be one of anonymous, function, admin/);
   });
 
-  it('runs the bundled images and users functions against Azurite in a fresh process', async function () {
-    azurite = await startAzurite();
+  /**
+   * The unzipped package and fresh containers and a users table on Azurite (started once), with the
+   * app settings that name them; skips the test when Azurite is not installed.
+   */
+  async function packageOnAzurite(test: Mocha.Context) {
+    azurite ??= await startAzurite();
     if (!azurite) {
       console.log('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
-      this.skip();
+      test.skip();
     }
     const { app, core } = await unzip();
     const tag = randomUUID().slice(0, 8);
@@ -181,6 +185,11 @@ describe('Azure Flex Consumption package', function () {
     const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
     for (const c of [`originals-${tag}`, `compressed-${tag}`]) await blobs.getContainerClient(c).create();
     await TableClient.fromConnectionString(azurite.connectionString, `users${tag}`, { allowInsecureConnection: true }).createTable();
+    return { app, core, tag, settings, blobs };
+  }
+
+  it('runs the bundled images and users functions against Azurite in a fresh process', async function () {
+    const { app, core, tag, settings, blobs } = await packageOnAzurite(this);
     const original = blobs.getContainerClient(`originals-${tag}`).getBlockBlobClient('cat.jpg');
     const put = await original.uploadData(imageFixture('jpeg-grayscale-hopper.jpg'));
     const event = {
@@ -211,22 +220,7 @@ describe('Azure Flex Consumption package', function () {
   });
 
   it('users: loads functions/sdk/storage-blob.js on the first image route only (Azurite)', async function () {
-    azurite ??= await startAzurite();
-    if (!azurite) {
-      console.log('      skipped: Azurite is not installed (npm ci installs azurite@3.35.0)');
-      this.skip();
-    }
-    const { app, core } = await unzip();
-    const tag = randomUUID().slice(0, 8);
-    const settings = {
-      [env.storage.connectionString]: azurite.connectionString,
-      [env.images.originalsContainer]: `originals-${tag}`,
-      [env.images.compressedContainer]: `compressed-${tag}`,
-      [env.users.usersTable]: `users${tag}`,
-    };
-    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    for (const c of [`originals-${tag}`, `compressed-${tag}`]) await blobs.getContainerClient(c).create();
-    await TableClient.fromConnectionString(azurite.connectionString, `users${tag}`, { allowInsecureConnection: true }).createTable();
+    const { app, core, tag, settings } = await packageOnAzurite(this);
     // users creates a user (Tables only), then user-images lists its images (Blob Storage).
     const script = `require(${JSON.stringify(join(app, 'main.js'))});
       const { handlers } = require(${JSON.stringify(core)});
