@@ -15,6 +15,7 @@ import type { ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import type { ObjectHead } from '../../handlers/ports/blob-store';
 import { whenNotBusy } from './busy';
 import { decodePath } from './events/http';
 import { localBuckets } from './environment';
@@ -78,12 +79,7 @@ export async function handleBuckets(
     return;
   }
   if (req.method === 'GET' || req.method === 'HEAD') {
-    const object = await ports.blobs.head(bucket, key);
-    const notFound = new HttpProblem(404, 'Not Found', `no object ${JSON.stringify(key)} in ${bucket}`);
-    if (!object) throw notFound;
-    // streamed from the file, not read whole into memory
-    const file = await openForReading(ports.blobs.pathOf(bucket, key));
-    if (!file) throw notFound;
+    const { object, file } = await openObject(ports, bucket, key);
     const contentType = object.contentType ?? 'application/octet-stream';
     const headers: Record<string, string | number> = { 'content-type': contentType, 'content-length': file.size, ...servingHeaders(contentType, key) };
     if (object.etag) headers.etag = `"${object.etag}"`;
@@ -96,12 +92,7 @@ export async function handleBuckets(
     }
     for (const [name, value] of Object.entries(object.metadata)) headers[`x-meta-${name}`] = value;
     res.writeHead(200, headers);
-    if (req.method === 'HEAD') {
-      file.stream.destroy();
-      res.end();
-      return;
-    }
-    await pipeline(file.stream, res);
+    await sendBody(req, res, file);
     return;
   }
   if (req.method === 'PUT') {
@@ -122,8 +113,38 @@ export async function handleBuckets(
   throw methodNotAllowed(['GET', 'HEAD', 'PUT']);
 }
 
+/**
+ * An object to serve: its row and its file, opened once so that the size sent and the bytes sent
+ * are the same version's (streamed from the file, not read whole into memory). 404 problem when
+ * either is missing (a row whose file a concurrent overwrite replaced counts as missing);
+ * `headers` go on that problem (CORS for a signed download).
+ */
+export async function openObject(ports: LocalPorts, bucket: string, key: string, headers: Record<string, string> = {}): Promise<{ object: ObjectHead; file: OpenFile }> {
+  const notFound = () => new HttpProblem(404, 'Not Found', `no object ${JSON.stringify(key)} in ${bucket}`, headers);
+  const object = await ports.blobs.head(bucket, key);
+  if (!object) throw notFound();
+  const file = await openForReading(ports.blobs.pathOf(bucket, key));
+  if (!file) throw notFound();
+  return { object, file };
+}
+
+/** The 200's body after its head: none to a HEAD (the file is closed), else the file streamed. */
+export async function sendBody(req: IncomingMessage, res: ServerResponse, file: OpenFile): Promise<void> {
+  if (req.method === 'HEAD') {
+    file.stream.destroy();
+    res.end();
+    return;
+  }
+  await pipeline(file.stream, res);
+}
+
+interface OpenFile {
+  stream: ReadStream;
+  size: number;
+}
+
 /** The object's file, opened once so that its size and its bytes are the same version's. */
-export async function openForReading(path: string): Promise<{ stream: ReadStream; size: number } | undefined> {
+async function openForReading(path: string): Promise<OpenFile | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');

@@ -13,8 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsFor } from '../../handlers/users/cors';
 import { decodePath } from './events/http';
-import { pipeline } from 'node:stream/promises';
-import { openForReading } from './buckets-api';
+import { openObject, sendBody } from './buckets-api';
 import { localBuckets } from './environment';
 import { HttpProblem, methodNotAllowed, sendJson } from './http-kit';
 import { verifySigned } from './signed-urls';
@@ -50,19 +49,9 @@ export async function handleSigned(req: IncomingMessage, res: ServerResponse, en
   if (!verdict.ok) throw new HttpProblem(403, 'Forbidden', verdict.reason, corsHeaders);
 
   if (method === 'GET') {
-    const object = await ports.blobs.head(bucket, key);
-    const notFound = new HttpProblem(404, 'Not Found', `no object ${JSON.stringify(key)} in ${bucket}`, corsHeaders);
-    if (!object) throw notFound;
-    // streamed from the file, not read whole into memory
-    const file = await openForReading(ports.blobs.pathOf(bucket, key));
-    if (!file) throw notFound;
+    const { object, file } = await openObject(ports, bucket, key, corsHeaders);
     res.writeHead(200, { ...corsHeaders, 'content-type': object.contentType ?? 'application/octet-stream', 'content-length': file.size, 'x-content-type-options': 'nosniff' });
-    if (req.method === 'HEAD') {
-      file.stream.destroy();
-      res.end();
-      return;
-    }
-    await pipeline(file.stream, res);
+    await sendBody(req, res, file);
     return;
   }
 
