@@ -8,45 +8,25 @@
  * form control has a label.
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { fixturePath, repoRoot } from '../../support/fixtures';
-import { installed } from '../../support/processes';
-import { eventually, startLocalServer, type LocalServer } from './local-server';
-
-const CHROMIUM = '/usr/bin/chromium';
+import type { Page } from 'playwright-core';
+import { fixturePath } from '../../support/fixtures';
+import { consoleBrowser, decodedImage, keepScreenshot, type ConsoleBrowser } from './console-browser';
+import { eventually, type LocalServer } from './local-server';
 
 describe('local console: the walk-through in headless chromium', function () {
   this.timeout(180_000);
-  let dataDir: string;
-  let profile: string;
-  let server: LocalServer | undefined;
-  let browser: BrowserContext | undefined;
+  let cb: ConsoleBrowser | undefined;
+  let server: LocalServer;
   let page: Page;
 
   before(async function () {
-    if (!installed(CHROMIUM)) {
-      console.warn(`    skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
-      this.skip();
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'local-console-'));
-    profile = mkdtempSync(join(tmpdir(), 'local-console-profile-'));
-    server = await startLocalServer(dataDir, {}, ['--seed']);
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1680, height: 1100 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage();
+    cb = await consoleBrowser(this, { width: 1680, height: 1100 });
+    server = cb.server;
+    page = await cb.browser.newPage();
     await page.goto(`${server.base}/`);
   });
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await cb?.stop();
   });
 
   it('labels every form control, on both pages', async () => {
@@ -109,14 +89,7 @@ describe('local console: the walk-through in headless chromium', function () {
     // the owner's copies as the users API lists them, each with its signed URL
     const thumbnail = page.locator('#user-images img[data-image-key^="compressed/demo-grace/"][data-image-key$="-exif-orientation-Landscape_6.jpg"]');
     await thumbnail.waitFor({ state: 'visible', timeout: 60_000 });
-    const natural = await eventually(async () => {
-      type Decoded = { complete: boolean; naturalWidth: number; naturalHeight: number };
-      const size = await thumbnail.evaluate((node) => {
-        const img = node as unknown as Decoded;
-        return { complete: img.complete, width: img.naturalWidth, height: img.naturalHeight };
-      });
-      return size.complete && size.width > 0 ? size : undefined;
-    }, 'the thumbnail to decode', 30_000);
+    const natural = await decodedImage(thumbnail, 'the thumbnail to decode');
     expect(natural.width, 'upright: wider than tall').to.be.greaterThan(natural.height);
   });
 
@@ -166,9 +139,7 @@ describe('local console: the walk-through in headless chromium', function () {
     await page.locator('#page-walkthrough').waitFor({ state: 'visible' });
     // the panels as a newcomer sees them: not scrolled to where the keyboard went
     await page.evaluate("for (const p of document.querySelectorAll('.panel, .columns > div')) { p.scrollLeft = 0; p.scrollTop = 0; } window.scrollTo(0, 0);");
-    const artifacts = join(repoRoot, 'test', 'artifacts');
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'console-walkthrough.png'), fullPage: true });
+    await keepScreenshot(page, 'console-walkthrough.png');
   });
 
   async function waitText(selector: string, pattern: RegExp): Promise<string> {
