@@ -14,7 +14,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import { createOrdersHandler } from '../../adapters/aws/orders';
 import { fromQueueTrigger } from '../../adapters/azure/events/queue-message';
 import { ordersHandler } from '../../adapters/azure/orders';
-import { decodeQueueMessage, poisonQueueName } from '../../adapters/azure/queue-encoding';
+import { poisonQueueName } from '../../adapters/azure/queue-encoding';
 import { localQueues } from '../../adapters/local/environment';
 import { createOrdersFunction } from '../../adapters/gcp/orders';
 import { isPermanent } from '../../handlers/errors';
@@ -22,7 +22,7 @@ import { processOrder } from '../../handlers/orders';
 import type { DeadLetter } from '../../handlers/ports/dead-letters';
 import { systemClock } from '../../handlers/ports/clock';
 import { silentLogger } from '../../handlers/ports/logger';
-import { letterPointedTo, useAzureApp } from '../adapters/azure/app-harness';
+import { letterPointedTo, takePoisonLetters, useAzureApp } from '../adapters/azure/app-harness';
 import { eventFixture } from '../support/fixtures';
 import { MemoryDeadLetters } from '../support/memory';
 import { expectTransientThrow, shown } from '../support/reliability-events';
@@ -144,18 +144,7 @@ describe('reliability: malformed order messages', function () {
       poison = app.queues.getQueueClient(poisonQueueName(app.names.orders));
     });
 
-    /** Takes every dead letter off the poison queue (the adapter writes them there, in the pinned encoding). */
-    async function takeLetters(): Promise<DeadLetter[]> {
-      const letters: DeadLetter[] = [];
-      for (;;) {
-        const { receivedMessageItems } = await poison.receiveMessages({ numberOfMessages: 32 });
-        if (receivedMessageItems.length === 0) return letters;
-        for (const m of receivedMessageItems) {
-          letters.push(JSON.parse(decodeQueueMessage(m.messageText)) as DeadLetter);
-          await poison.deleteMessage(m.messageId, m.popReceipt);
-        }
-      }
-    }
+    const takeLetters = () => takePoisonLetters(poison);
 
     /** The letter's message: in the letter, or in the blob it points to when it outgrew the queue. */
     async function wholeMessage(letter: DeadLetter): Promise<string | undefined> {

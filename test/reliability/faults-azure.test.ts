@@ -10,10 +10,9 @@
 import type { QueueClient } from '@azure/storage-queue';
 import host from '../../adapters/azure/host.json';
 import { ordersHandler } from '../../adapters/azure/orders';
-import { decodeQueueMessage, maxDequeueCount, poisonQueueName } from '../../adapters/azure/queue-encoding';
-import type { DeadLetter } from '../../handlers/ports/dead-letters';
+import { maxDequeueCount, poisonQueueName } from '../../adapters/azure/queue-encoding';
 import { ordersPorts } from '../../adapters/azure/wiring';
-import { context, useAzureApp } from '../adapters/azure/app-harness';
+import { context, takePoisonLetters, useAzureApp } from '../adapters/azure/app-harness';
 import { ordersThroughFaults } from '../support/reliability-faults';
 import { scale } from '../support/reliability-scale';
 import { storesUnderTest, useStore } from '../support/reliability-stores';
@@ -67,18 +66,7 @@ describe(`reliability: faults through the Azure orders queue trigger on ${store.
             return again;
           };
         },
-        adapterDeadLetters: async () => {
-          if (!(await poison.exists())) return [];
-          const letters: DeadLetter[] = [];
-          for (;;) {
-            const { receivedMessageItems } = await poison.receiveMessages({ numberOfMessages: 32 });
-            if (receivedMessageItems.length === 0) return letters;
-            for (const m of receivedMessageItems) {
-              letters.push(JSON.parse(decodeQueueMessage(m.messageText)) as DeadLetter);
-              await poison.deleteMessage(m.messageId, m.popReceipt);
-            }
-          }
-        },
+        adapterDeadLetters: () => takePoisonLetters(poison),
       },
       scale.faultOrders,
     );

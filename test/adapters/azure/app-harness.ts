@@ -138,6 +138,20 @@ export async function peekAll(queue: QueueClient): Promise<unknown[]> {
   return peekedMessageItems.map((m) => JSON.parse(decodeQueueMessage(m.messageText)));
 }
 
+
+/** Takes every dead letter off a poison queue (the adapter writes them there, in the pinned encoding). */
+export async function takePoisonLetters(poison: QueueClient): Promise<DeadLetter[]> {
+  if (!(await poison.exists())) return [];
+  const letters: DeadLetter[] = [];
+  for (;;) {
+    const { receivedMessageItems } = await poison.receiveMessages({ numberOfMessages: 32 });
+    if (receivedMessageItems.length === 0) return letters;
+    for (const m of receivedMessageItems) {
+      letters.push(JSON.parse(decodeQueueMessage(m.messageText)) as DeadLetter);
+      await poison.deleteMessage(m.messageId, m.popReceipt);
+    }
+  }
+}
 /**
  * The whole dead letter a poison-queue pointer names (`message_blob: "<container>/<blob>"`, see
  * adapters/azure/ports/dead-letters.ts), read from `container`; throws if it names another one.
