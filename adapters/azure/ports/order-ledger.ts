@@ -174,54 +174,47 @@ export class TableOrderLedger implements OrderLedger, Inventory {
   }
 
   /**
+   * Reads the entry's row and hands it to `change`, which writes with the row's ETag; a 412 (another
+   * writer changed the row since it was read) reads it again and retries.
+   */
+  private withOutboxRow<T>(orderId: string, entryId: string, change: (row: OutboxEntity | undefined) => Promise<T>): Promise<T> {
+    return retryOnConflict(async () => change(await this.outboxRowOf(orderId, entryId)), isStale, this.retry);
+  }
+
+  /**
    * One entity-group transaction: the row marked sent (if unchanged since read) and its `pending:`
    * row deleted. A 412 means another writer got there first: read again.
    */
   async markSent(orderId: string, entryId: string): Promise<void> {
-    await retryOnConflict(
-      async () => {
-        const row = await this.outboxRowOf(orderId, entryId);
-        if (!row || row.sent) return;
-        const actions: TransactionAction[] = [
-          ['update', { partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, sent: true, claim_owner: '', claim_until: '' }, 'Merge', { etag: row.etag }],
-        ];
-        if (row.pending_since) actions.push(['delete', { partitionKey: LEDGER_PARTITION, rowKey: pendingRow(row.pending_since, row.rowKey) }]);
-        await this.table.submitTransaction(actions);
-      },
-      isStale,
-      this.retry,
-    );
+    await this.withOutboxRow(orderId, entryId, async (row) => {
+      if (!row || row.sent) return;
+      const actions: TransactionAction[] = [
+        ['update', { partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, sent: true, claim_owner: '', claim_until: '' }, 'Merge', { etag: row.etag }],
+      ];
+      if (row.pending_since) actions.push(['delete', { partitionKey: LEDGER_PARTITION, rowKey: pendingRow(row.pending_since, row.rowKey) }]);
+      await this.table.submitTransaction(actions);
+    });
   }
 
   /** Merge with the row's ETag: of two claims read at the same version, the second gets 412 and reads again. */
   async claimEntry(orderId: string, entryId: string, claim: EntryClaim): Promise<boolean> {
-    return retryOnConflict(
-      async () => {
-        const row = await this.outboxRowOf(orderId, entryId);
-        if (!row || row.sent) return false;
-        if (row.claim_owner && row.claim_owner !== claim.owner && (row.claim_until ?? '') > claim.at) return false;
-        await this.table.updateEntity(
-          { partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, claim_owner: claim.owner, claim_until: claim.until },
-          'Merge',
-          { etag: row.etag },
-        );
-        return true;
-      },
-      isStale,
-      this.retry,
-    );
+    return this.withOutboxRow(orderId, entryId, async (row) => {
+      if (!row || row.sent) return false;
+      if (row.claim_owner && row.claim_owner !== claim.owner && (row.claim_until ?? '') > claim.at) return false;
+      await this.table.updateEntity(
+        { partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, claim_owner: claim.owner, claim_until: claim.until },
+        'Merge',
+        { etag: row.etag },
+      );
+      return true;
+    });
   }
 
   async releaseEntry(orderId: string, entryId: string, owner: string): Promise<void> {
-    await retryOnConflict(
-      async () => {
-        const row = await this.outboxRowOf(orderId, entryId);
-        if (!row || row.claim_owner !== owner) return;
-        await this.table.updateEntity({ partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, claim_owner: '', claim_until: '' }, 'Merge', { etag: row.etag });
-      },
-      isStale,
-      this.retry,
-    );
+    await this.withOutboxRow(orderId, entryId, async (row) => {
+      if (!row || row.claim_owner !== owner) return;
+      await this.table.updateEntity({ partitionKey: LEDGER_PARTITION, rowKey: row.rowKey, claim_owner: '', claim_until: '' }, 'Merge', { etag: row.etag });
+    });
   }
 
   /** A RowKey range of the `pending:` rows, up to (not including) `pending:<before>`; at most `limit` rows. */
