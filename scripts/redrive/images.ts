@@ -5,12 +5,10 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DefaultAzureCredential } from '@azure/identity';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { redriveAwsImages } from './aws-images';
 import { redriveAzureImages } from './azure-images';
+import { awsClientConfig, azureStorage, gcpClientOptions, withPubSub } from './clients';
 import { redriveGcpImages } from './gcp-images';
 import { output, type Moved, type Outputs, type RedriveOptions } from './letters';
 
@@ -22,35 +20,27 @@ export async function redriveImages(
   options: RedriveOptions,
 ): Promise<Moved[]> {
   if (cloud === 'aws') {
-    const region = typeof config['aws:region'] === 'string' ? { region: config['aws:region'] } : {};
+    const client = awsClientConfig(config);
     return await redriveAwsImages(
-      new SQSClient(region),
-      new S3Client(region),
+      new SQSClient(client),
+      new S3Client(client),
       { deadLetterQueueUrl: output(outputs, 'imagesDeadLetterQueueUrl'), originalsBucket: output(outputs, 'originalsBucketName') },
       options,
     );
   }
   if (cloud === 'azure') {
-    const connection = env.AZURE_STORAGE_CONNECTION_STRING;
-    const blobs = connection
-      ? BlobServiceClient.fromConnectionString(connection)
-      : new BlobServiceClient(`https://${output(outputs, 'storageAccountName')}.blob.core.windows.net`, new DefaultAzureCredential());
     return await redriveAzureImages(
-      blobs,
+      azureStorage(outputs, env).blobs,
       { deadLetterContainer: output(outputs, 'imagesDeadLetterContainerName'), originalsContainer: output(outputs, 'originalsContainerName') },
       options,
     );
   }
-  const projectId = typeof config['gcp:project'] === 'string' ? { projectId: config['gcp:project'] } : {};
-  const pubsub = new PubSub(projectId);
-  try {
-    return await redriveGcpImages(
+  return await withPubSub(config, (pubsub) =>
+    redriveGcpImages(
       pubsub,
-      new Storage(projectId),
+      new Storage(gcpClientOptions(config)),
       { deadLetterSubscription: output(outputs, 'imagesDeadLetterSubscription'), originalsBucket: output(outputs, 'originalsBucketName') },
       options,
-    );
-  } finally {
-    await pubsub.close();
-  }
+    ),
+  );
 }

@@ -9,29 +9,22 @@
  * The stack `local` is the local runtime's data directory (DATA_DIR, default .data). Any other
  * stack is read from `Pulumi.<stack>.yaml` (its cloud) and from its outputs, through
  * `pulumi stack output --json --stack <stack>` (REDRIVE_STACK_OUTPUTS=<file> reads a saved copy
- * instead). Credentials are the SDKs' usual chains (AWS profile or env, DefaultAzureCredential or
+ * instead). Credentials are the SDKs' usual chains (clients.ts: AWS profile or env, DefaultAzureCredential or
  * AZURE_STORAGE_CONNECTION_STRING, Google application default credentials).
  *
  * Two runs for one stack and function at once are refused (lock.ts).
  */
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DefaultAzureCredential } from '@azure/identity';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { QueueServiceClient } from '@azure/storage-queue';
-import { PubSub } from '@google-cloud/pubsub';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { wireLocal } from '../../adapters/local/wiring';
 import { silentLogger } from '../../handlers/ports/logger';
-import { redriveAwsOrders } from './aws';
-import { redriveAzureOrders } from './azure';
-import { redriveGcpOrders } from './gcp';
 import { redriveLocal } from './local';
 import { acquireLock, AlreadyRunning, lockPath } from './lock';
 import { redriveImages } from './images';
-import { output, type Moved, type Outputs, type RedriveOptions } from './letters';
+import { redriveOrders } from './orders';
+import type { Moved, Outputs, RedriveOptions } from './letters';
 
 export const usage = 'usage: npm run redrive -- <stack> <orders|images> [--dry-run] [--limit N]';
 
@@ -74,7 +67,6 @@ function stackConfig(stack: string, root: string): Record<string, unknown> {
   return ((parse(readFileSync(file, 'utf8')) as { config?: Record<string, unknown> }).config ?? {});
 }
 
-
 /** Runs the command; returns what it moved. Throws RedriveUsageError or AlreadyRunning. */
 export async function redrive(args: RedriveArgs, env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Promise<Moved[]> {
   const release = acquireLock(env.REDRIVE_LOCK_DIR ? lockPath(args.stack, args.fn, env.REDRIVE_LOCK_DIR) : lockPath(args.stack, args.fn));
@@ -93,34 +85,7 @@ export async function redrive(args: RedriveArgs, env: NodeJS.ProcessEnv = proces
       throw new RedriveUsageError(`stack ${args.stack} names no cloud this command knows: ${JSON.stringify(cloud)}`);
     }
     const outputs = stackOutputs(args.stack, env);
-    if (args.fn === 'images') return await redriveImages(cloud, config, outputs, env, args);
-    if (cloud === 'aws') {
-      const region = typeof config['aws:region'] === 'string' ? config['aws:region'] : undefined;
-      const sqs = new SQSClient(region ? { region } : {});
-      return await redriveAwsOrders(sqs, { deadLetterQueueUrl: output(outputs, 'ordersDeadLetterQueueUrl'), ordersQueueUrl: output(outputs, 'ordersQueueUrl') }, args);
-    }
-    if (cloud === 'azure') {
-      const connection = env.AZURE_STORAGE_CONNECTION_STRING;
-      let queues;
-      let blobs;
-      if (connection) {
-        queues = QueueServiceClient.fromConnectionString(connection);
-        blobs = BlobServiceClient.fromConnectionString(connection);
-      } else {
-        const account = output(outputs, 'storageAccountName');
-        const credential = new DefaultAzureCredential();
-        queues = new QueueServiceClient(`https://${account}.queue.core.windows.net`, credential);
-        blobs = new BlobServiceClient(`https://${account}.blob.core.windows.net`, credential);
-      }
-      return await redriveAzureOrders(queues, blobs, { ordersQueue: output(outputs, 'ordersQueueName') }, args);
-    }
-    const projectId = typeof config['gcp:project'] === 'string' ? config['gcp:project'] : undefined;
-    const pubsub = new PubSub(projectId ? { projectId } : {});
-    try {
-      return await redriveGcpOrders(pubsub, { ordersTopic: output(outputs, 'ordersTopic'), deadLetterSubscription: output(outputs, 'ordersDeadLetterSubscription') }, args);
-    } finally {
-      await pubsub.close();
-    }
+    return args.fn === 'images' ? await redriveImages(cloud, config, outputs, env, args) : await redriveOrders(cloud, config, outputs, env, args);
   } finally {
     release();
   }
